@@ -1,0 +1,421 @@
+"""Classification losses: scoring predicted classes against true ones.
+
+Two input conventions, as in ``torch.nn.functional``:
+
+* *logits* -- unnormalised scores, any real number. The stable choice: every
+  loss here that takes logits works in log space (``log_softmax``,
+  ``softplus``) and never forms a probability it then takes the log of.
+* *probs* -- probabilities in ``[0, 1]``, for :func:`binary_cross_entropy`
+  only, which clamps its logs at ``-100`` like PyTorch so that ``p = 0`` or
+  ``p = 1`` gives a large finite loss rather than ``inf``.
+
+Label conventions: class indices ``0..C-1`` (``torch.long``) for the
+multi-class losses, ``{0, 1}`` (float) for the binary ones, and ``{-1, +1}``
+for the margin (SVM) losses :func:`hinge` and :func:`squared_hinge`.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from ._checks import (
+    check_broadcasts_to,
+    check_class_indices,
+    check_integer_tensor,
+    check_plus_minus_one,
+    check_positive,
+    check_probabilities,
+    check_reduction,
+    check_same_device,
+    check_same_shape,
+    check_tensor,
+    reduce,
+    weighted_reduce,
+)
+
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "hinge",
+    "sigmoid_focal",
+    "softmax_focal",
+    "squared_hinge",
+]
+
+
+def _check_class_weight(weight: Tensor | None, num_classes: int, logits: Tensor) -> None:
+    if weight is None:
+        return
+    check_tensor("weight", weight)
+    if weight.shape != (num_classes,):
+        raise ValueError(
+            f"weight must have shape ({num_classes},), one weight per class, "
+            f"got {tuple(weight.shape)}"
+        )
+    check_same_device(("logits", logits), ("weight", weight))
+
+
+def _check_logits(logits: Tensor) -> None:
+    """Validate multi-class logits of shape (N, C, d1, ...)."""
+    check_tensor("logits", logits)
+    if logits.dim() < 2:
+        raise ValueError(
+            f"logits must have shape (N, C) or (N, C, d1, ...), got {tuple(logits.shape)}; "
+            "add a batch dimension with logits.unsqueeze(0)"
+        )
+
+
+def _check_multiclass(logits: Tensor, target: Tensor, name: str = "target") -> None:
+    """Validate logits (N, C, *) against class indices (N, *) ."""
+    _check_logits(logits)
+    check_integer_tensor(name, target)
+    expected = logits.shape[:1] + logits.shape[2:]
+    if target.shape != expected:
+        raise ValueError(
+            f"{name} must have shape {tuple(expected)} (logits' shape without the class "
+            f"dimension 1), got {tuple(target.shape)}"
+        )
+    check_same_device(("logits", logits), (name, target))
+
+
+def _class_dim_last(x: Tensor) -> Tensor:
+    """(N, C, d1, ...) -> (N, d1, ..., C): puts the class dimension last."""
+    return x.movedim(1, -1)
+
+
+def cross_entropy(
+    logits: Tensor,
+    target: Tensor,
+    *,
+    weight: Tensor | None = None,
+    ignore_index: int = -100,
+    label_smoothing: float = 0.0,
+    reduction: str = "mean",
+) -> Tensor:
+    r"""Cross-entropy between the softmax of ``logits`` and the target classes.
+
+    .. math::
+
+        \ell(z, y) = -\log \operatorname{softmax}(z)_y
+                   = -z_y + \log \textstyle\sum_c e^{z_c}
+
+    The negative log-likelihood of a categorical model. Its gradient with
+    respect to the logits is ``softmax(z) − onehot(y)``: the error itself,
+    never vanishing while the prediction is wrong (chapter 4).
+
+    With class probabilities as target (soft labels, distillation) it is
+    ``−Σ_c t_c log softmax(z)_c``. ``label_smoothing = ε`` mixes the target
+    with the uniform distribution: ``t ← (1 − ε)·t + ε/C``.
+
+    Stability: computed with ``log_softmax`` (the log-sum-exp trick), never as
+    ``log(softmax(z))``, which underflows to ``log 0 = −inf``.
+
+    Reduction ``"mean"`` with class weights divides by the sum of the weights
+    of the (non-ignored) targets, as PyTorch does, so it is a weighted average.
+    Equals ``torch.nn.functional.cross_entropy`` for every argument.
+
+    Args:
+        logits: ``(N, C)`` or ``(N, C, d1, ...)`` unnormalised scores.
+        target: class indices ``(N,)`` / ``(N, d1, ...)`` of dtype long, or
+            class probabilities with the same shape as ``logits``.
+        weight: optional per-class weights ``(C,)``.
+        ignore_index: target value whose elements are skipped (indices only).
+        label_smoothing: ``ε`` in ``[0, 1]``.
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
+    """
+    _check_logits(logits)
+    check_tensor("target", target, floating=False)
+    check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must lie in [0, 1], got {label_smoothing}")
+    num_classes = logits.shape[1]
+    log_probs = _class_dim_last(F.log_softmax(logits, dim=1))  # (N, d1, ..., C)
+
+    if target.is_floating_point():
+        # Soft targets: a distribution over classes for every element.
+        check_same_shape("logits", logits, "target", target)
+        check_probabilities("target", target)
+        _check_class_weight(weight, num_classes, logits)
+        t = _class_dim_last(target)
+        t = (1.0 - label_smoothing) * t + label_smoothing / num_classes
+        w = weight if weight is not None else torch.ones_like(log_probs[..., 0:1])
+        loss = -(w * t * log_probs).sum(dim=-1)  # (N, d1, ...)
+        return reduce(loss, reduction)
+
+    _check_multiclass(logits, target)
+    _check_class_weight(weight, num_classes, logits)
+    check_class_indices("target", target, num_classes, ignore_index=ignore_index)
+    keep = target != ignore_index
+    safe_target = torch.where(keep, target, torch.zeros_like(target))
+
+    # -log p_y for the target class, and the uniform part -Σ_c w_c log p_c / C.
+    nll = -log_probs.gather(-1, safe_target.unsqueeze(-1)).squeeze(-1)
+    if weight is None:
+        w_target = torch.ones_like(nll)
+        uniform = -log_probs.sum(dim=-1) / num_classes
+    else:
+        w_target = weight[safe_target]
+        uniform = -(weight * log_probs).sum(dim=-1) / num_classes
+    loss = (1.0 - label_smoothing) * w_target * nll + label_smoothing * uniform
+    loss = torch.where(keep, loss, torch.zeros_like(loss))
+
+    if reduction == "mean":
+        # Weighted average over the elements that count, as F.cross_entropy does.
+        return loss.sum() / torch.where(keep, w_target, torch.zeros_like(w_target)).sum()
+    return reduce(loss, reduction)
+
+
+def _log_clamped(p: Tensor, *, one_minus: bool = False) -> Tensor:
+    """``log p`` (or ``log(1 − p)``) clamped below at −100, as PyTorch's BCE does.
+
+    At ``p = 0`` (or 1) the log is ``−inf`` and its slope infinite; clamping the
+    *value* alone would still send ``0 · inf = NaN`` backwards. So the argument
+    is first replaced by a harmless 0.5 where the log would be infinite (the ``where``
+    trick): the value there is −100 and the gradient 0, both finite.
+    """
+    at_pole = p >= 1 if one_minus else p <= 0
+    safe = torch.where(at_pole, torch.full_like(p, 0.5), p)
+    log = torch.log1p(-safe) if one_minus else torch.log(safe)
+    return torch.where(at_pole, torch.full_like(p, -100.0), log).clamp(min=-100.0)
+
+
+def binary_cross_entropy(
+    probs: Tensor, target: Tensor, *, weight: Tensor | None = None, reduction: str = "mean"
+) -> Tensor:
+    r"""Binary cross-entropy on probabilities.
+
+    .. math:: \ell(p, y) = -\bigl[\,y \log p + (1 - y)\log(1 - p)\,\bigr]
+
+    The negative log-likelihood of a Bernoulli model; ``y`` may be a soft label
+    in ``[0, 1]``. Each log is clamped at ``−100`` as in PyTorch, so ``p = 0``
+    with ``y = 1`` costs 100, not ``inf``, and its gradient is 0 there (the
+    clamped function is flat), where PyTorch returns ``−1e12``. Prefer
+    :func:`binary_cross_entropy_with_logits` when you have logits: it is exact
+    where this one saturates, and one fused step instead of two.
+
+    Equals ``torch.nn.functional.binary_cross_entropy``.
+
+    Args:
+        probs: predicted probabilities in ``[0, 1]``, any shape ``(*)``.
+        target: labels in ``[0, 1]``, the same shape.
+        weight: optional element weights, broadcastable to ``probs``' shape.
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
+    """
+    check_tensor("probs", probs)
+    check_tensor("target", target)
+    check_same_shape("probs", probs, "target", target)
+    check_same_device(("probs", probs), ("target", target))
+    check_reduction(reduction)
+    check_probabilities("probs", probs)
+    check_probabilities("target", target)
+    log_p = _log_clamped(probs)
+    log_1mp = _log_clamped(probs, one_minus=True)
+    loss = -(target * log_p + (1.0 - target) * log_1mp)
+    return weighted_reduce(loss, weight, reduction)
+
+
+def binary_cross_entropy_with_logits(
+    logits: Tensor,
+    target: Tensor,
+    *,
+    weight: Tensor | None = None,
+    pos_weight: Tensor | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    r"""Binary cross-entropy on logits: sigmoid and BCE in one stable step.
+
+    .. math::
+
+        \ell(z, y) = -\bigl[\,w_+\, y \log\sigma(z) + (1 - y)\log(1 - \sigma(z))\,\bigr]
+                   = w_+\, y\,\operatorname{softplus}(-z) + (1 - y)\operatorname{softplus}(z)
+
+    using ``log σ(z) = −softplus(−z)`` and ``log(1 − σ(z)) = −softplus(z)``.
+    ``softplus(x) = log(1 + eˣ)`` is evaluated stably
+    (``max(x, 0) + log1p(e^{−|x|})``), so logits of ``±1e4`` give exact, finite
+    losses. ``pos_weight`` (``w₊``) up-weights the positive term; a per-class
+    ``(C,)`` vector is the usual multi-label set-up.
+
+    Equals ``torch.nn.functional.binary_cross_entropy_with_logits``.
+
+    Args:
+        logits: real-valued scores, any shape ``(*)``.
+        target: labels in ``[0, 1]``, the same shape.
+        weight: optional element weights, broadcastable to ``logits``' shape.
+        pos_weight: optional positive-class weight, broadcastable to it (e.g. ``(C,)``).
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
+    """
+    check_tensor("logits", logits)
+    check_tensor("target", target)
+    check_same_shape("logits", logits, "target", target)
+    check_same_device(("logits", logits), ("target", target))
+    check_reduction(reduction)
+    check_probabilities("target", target)
+    positive_term = target * F.softplus(-logits)
+    if pos_weight is not None:
+        check_tensor("pos_weight", pos_weight)
+        check_broadcasts_to("pos_weight", pos_weight, logits.shape, "e.g. one weight per class")
+        positive_term = pos_weight * positive_term
+    loss = positive_term + (1.0 - target) * F.softplus(logits)
+    return weighted_reduce(loss, weight, reduction)
+
+
+def sigmoid_focal(
+    logits: Tensor,
+    target: Tensor,
+    *,
+    alpha: float | None = 0.25,
+    gamma: float = 2.0,
+    reduction: str = "mean",
+) -> Tensor:
+    r"""Sigmoid focal loss (Lin et al., 2017) for binary or multi-label targets.
+
+    .. math::
+
+        \ell = -\alpha_t\,(1 - p_t)^\gamma \log p_t, \qquad
+        p_t = \begin{cases}\sigma(z) & y = 1\\ 1 - \sigma(z) & y = 0\end{cases},\quad
+        \alpha_t = \begin{cases}\alpha & y = 1\\ 1 - \alpha & y = 0\end{cases}
+
+    The factor ``(1 − p_t)^γ`` shrinks the loss of easy, well-classified
+    examples (``p_t → 1``) so the rare hard ones dominate; ``γ = 0`` and
+    ``alpha = None`` give plain binary cross-entropy.
+
+    Stability: with the signed logit ``s = z`` if ``y = 1`` else ``−z``,
+    ``log p_t = −softplus(−s)`` and ``(1 − p_t)^γ = exp(−γ·softplus(s))``. Both
+    are computed in log space, so saturated logits (``±1e4``) give finite
+    values and gradients for every ``γ ≥ 0`` -- including ``γ < 1``, where
+    ``(1 − p_t)^γ`` computed from probabilities has an infinite slope at
+    ``p_t = 1`` and yields NaN gradients.
+
+    Args:
+        logits: real-valued scores, any shape ``(*)``.
+        target: labels in ``{0, 1}``, the same shape (floating dtype).
+        alpha: weight of the positive class in ``[0, 1]``; ``None`` disables it.
+        gamma: focusing parameter ``≥ 0``.
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
+    """
+    check_tensor("logits", logits)
+    check_tensor("target", target)
+    check_same_shape("logits", logits, "target", target)
+    check_same_device(("logits", logits), ("target", target))
+    check_reduction(reduction)
+    check_positive("gamma", gamma, allow_zero=True)
+    if alpha is not None and not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"alpha must lie in [0, 1] or be None, got {alpha}")
+    if target.numel() and not bool(((target == 0) | (target == 1)).all()):
+        raise ValueError("target must hold binary labels in {0, 1} for sigmoid_focal")
+
+    signed_logit = torch.where(target == 1, logits, -logits)  # s: large when right
+    log_p_t = -F.softplus(-signed_logit)
+    modulating_factor = torch.exp(-gamma * F.softplus(signed_logit))  # (1 - p_t)^γ
+    loss = -modulating_factor * log_p_t
+    if alpha is not None:
+        alpha_t = torch.where(target == 1, alpha, 1.0 - alpha).to(logits.dtype)
+        loss = alpha_t * loss
+    return reduce(loss, reduction)
+
+
+def softmax_focal(
+    logits: Tensor,
+    target: Tensor,
+    *,
+    gamma: float = 2.0,
+    alpha: Tensor | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    r"""Multi-class (softmax) focal loss (Lin et al., 2017).
+
+    .. math:: \ell(z, y) = -\alpha_y\,(1 - p_y)^\gamma \log p_y, \qquad p = \operatorname{softmax}(z)
+
+    Stability: ``log p_y`` comes from ``log_softmax``. The factor is computed
+    from the probability of *all the other classes*,
+    ``1 − p_y = exp(logsumexp_{c≠y} z_c − logsumexp_c z_c)``, which stays
+    accurate (and its gradient finite) when ``p_y`` rounds to 1 -- where
+    ``1 − exp(log p_y)`` would cancel to 0.
+
+    ``gamma = 0`` with ``alpha = None`` equals :func:`cross_entropy`. With
+    ``alpha`` the ``"mean"`` is a plain mean over elements (as in the paper),
+    not the weighted average that :func:`cross_entropy` takes.
+
+    Args:
+        logits: ``(N, C)`` or ``(N, C, d1, ...)`` scores, ``C ≥ 2``.
+        target: class indices ``(N,)`` / ``(N, d1, ...)``, dtype long.
+        gamma: focusing parameter ``≥ 0``.
+        alpha: optional per-class weights ``(C,)``.
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
+    """
+    _check_multiclass(logits, target)
+    check_reduction(reduction)
+    check_positive("gamma", gamma, allow_zero=True)
+    num_classes = logits.shape[1]
+    if num_classes < 2:
+        raise ValueError(f"logits must have at least 2 classes, got C={num_classes}")
+    _check_class_weight(alpha, num_classes, logits)
+    check_class_indices("target", target, num_classes)
+
+    z = _class_dim_last(logits)  # (..., C)
+    is_target = F.one_hot(target, num_classes).bool()
+    log_normaliser = torch.logsumexp(z, dim=-1)
+    log_p_y = z.gather(-1, target.unsqueeze(-1)).squeeze(-1) - log_normaliser
+    others = z.masked_fill(is_target, float("-inf"))
+    log_1m_p_y = torch.logsumexp(others, dim=-1) - log_normaliser  # log(1 - p_y)
+    loss = -torch.exp(gamma * log_1m_p_y) * log_p_y
+    if alpha is not None:
+        loss = alpha[target] * loss
+    return reduce(loss, reduction)
+
+
+def _check_margin_inputs(scores: Tensor, target: Tensor, margin: float, reduction: str) -> None:
+    check_tensor("scores", scores)
+    check_tensor("target", target, floating=False)
+    check_same_shape("scores", scores, "target", target)
+    check_same_device(("scores", scores), ("target", target))
+    check_reduction(reduction)
+    check_positive("margin", margin)
+    check_plus_minus_one("target", target)
+
+
+def hinge(
+    scores: Tensor, target: Tensor, *, margin: float = 1.0, reduction: str = "mean"
+) -> Tensor:
+    r"""Hinge loss, the loss of the soft-margin linear SVM (Cortes & Vapnik, 1995).
+
+    .. math:: \ell(s, y) = \max(0,\ \text{margin} - y\,s), \qquad y \in \{-1, +1\}
+
+    Zero once an example is on the right side with room to spare
+    (``y·s ≥ margin``); linear in how far it falls short. Convex, not
+    differentiable at the hinge point (autograd uses the subgradient 0 there).
+
+    Args:
+        scores: real-valued decision scores, any shape ``(*)``.
+        target: labels in ``{-1, +1}``, the same shape (any real or integer dtype).
+        margin: the required margin, ``> 0``.
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
+    """
+    _check_margin_inputs(scores, target, margin, reduction)
+    functional_margin = target.to(scores.dtype) * scores
+    return reduce(torch.clamp(margin - functional_margin, min=0.0), reduction)
+
+
+def squared_hinge(
+    scores: Tensor, target: Tensor, *, margin: float = 1.0, reduction: str = "mean"
+) -> Tensor:
+    r"""Squared hinge loss (the L2-SVM).
+
+    .. math:: \ell(s, y) = \max(0,\ \text{margin} - y\,s)^2, \qquad y \in \{-1, +1\}
+
+    Differentiable everywhere (its gradient is continuous at the hinge point),
+    but it punishes large violations quadratically, so it is less robust to
+    mislabelled points than :func:`hinge`.
+
+    Args:
+        scores: real-valued decision scores, any shape ``(*)``.
+        target: labels in ``{-1, +1}``, the same shape.
+        margin: the required margin, ``> 0``.
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
+    """
+    _check_margin_inputs(scores, target, margin, reduction)
+    functional_margin = target.to(scores.dtype) * scores
+    return reduce(torch.clamp(margin - functional_margin, min=0.0).square(), reduction)
