@@ -1,0 +1,186 @@
+r"""Divergences: how far is one probability distribution from another?
+
+A divergence is not a distance: it is not symmetric, and the order of the
+arguments matters. This module always writes the *mathematical* order,
+
+.. math:: D_\mathrm{KL}(P \,\|\, Q),
+
+with ``P`` the reference (the data, the teacher, the target) first and ``Q``
+the model second. Beware: ``torch.nn.functional.kl_div`` takes the *reverse*
+order, ``kl_div(log q, p)``, and wants ``Q`` as log-probabilities -- a classic
+source of silently wrong distillation code (chapter 5).
+
+The second function is the closed-form KL divergence between a diagonal
+Gaussian and the standard normal, the regulariser of a variational autoencoder.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from ._checks import (
+    check_not_empty,
+    check_probabilities,
+    check_reduction,
+    check_same_device,
+    check_same_shape,
+    check_tensor,
+    reduce,
+)
+
+__all__ = ["gaussian_kl", "kl_divergence"]
+
+
+def _check_dim(dim: object, ndim: int) -> int:
+    """Validate the ``dim`` argument against a tensor with ``ndim`` dimensions."""
+    if isinstance(dim, bool) or not isinstance(dim, int):
+        raise TypeError(f"dim must be an int, got {type(dim).__name__}")
+    if not -ndim <= dim < ndim:
+        raise ValueError(
+            f"dim must lie in [{-ndim}, {ndim - 1}] for inputs with {ndim} dimensions, got {dim}"
+        )
+    return dim
+
+
+def _check_log_probabilities(name: str, value: Tensor) -> None:
+    """Raise ``ValueError`` if a log-probability is positive (NaN propagates)."""
+    if value.numel() and bool((value > 0).any()):
+        raise ValueError(
+            f"{name} must hold log-probabilities (values <= 0) because log_inputs=True, "
+            f"got a maximum of {value.max().item():.4g}"
+        )
+
+
+def kl_divergence(
+    p: Tensor,
+    q: Tensor,
+    *,
+    dim: int = -1,
+    log_inputs: bool = False,
+    reduction: str = "mean",
+) -> Tensor:
+    r"""Kullback--Leibler divergence ``D_KL(P ‖ Q)`` (Kullback & Leibler, 1951).
+
+    .. math::
+
+        D_\mathrm{KL}(P \,\|\, Q) = \sum_i p_i \bigl(\log p_i - \log q_i\bigr),
+        \qquad 0 \cdot \log 0 = 0
+
+    summed over ``dim``. ``P`` is the reference distribution (the target, the
+    teacher in distillation) and ``Q`` the model. Minimising it over ``Q`` is
+    minimising the cross-entropy ``−Σ p log q``: the two differ by the entropy
+    of ``P``, a constant. Not symmetric: ``D_KL(P‖Q)`` punishes a model that
+    puts little mass where ``P`` has mass ("mean-seeking"), ``D_KL(Q‖P)`` one
+    that puts mass where ``P`` has none ("mode-seeking").
+
+    **Argument order.** ``torch.nn.functional.kl_div(input, target)`` computes
+    ``D_KL(target ‖ exp(input))``: it takes ``(log q, p)``, the *reverse* order
+    and with ``Q`` in log space. ``kl_divergence(p, q)`` equals
+    ``F.kl_div(q.log(), p, reduction="batchmean")`` for 2-D inputs.
+
+    **Zeros.** Entries with ``p_i = 0`` contribute exactly 0, whatever ``q_i``
+    is (``0·log 0 = 0``), and their gradients are 0 (for ``p`` and ``q``) --
+    computed with the double-``where`` trick, so no ``0·(−inf)`` NaN appears
+    in the forward or the backward pass. (``F.kl_div`` returns a NaN gradient
+    for its target at ``p_i = 0``; the true one-sided derivative
+    ``log p + 1 − log q`` is ``−inf`` there, and 0 is the convention
+    ``torch.xlogy`` uses.) If ``p_i > 0`` where ``q_i = 0`` the divergence is
+    genuinely ``+inf``: the model calls impossible something the reference
+    says happens. That ``inf`` is returned, not hidden.
+
+    **Log inputs.** With ``log_inputs=True`` both ``p`` and ``q`` are
+    log-probabilities (e.g. ``log_softmax`` outputs) and the sum is
+    ``Σ exp(log p)·(log p − log q)``, which never forms a probability it then
+    takes the log of -- the stable choice when you have logits. Entries with
+    ``log p = −inf`` contribute 0.
+
+    The inputs are not renormalised and not checked to sum to 1.
+
+    Args:
+        p: reference probabilities, any shape ``(*)`` with at least one
+            dimension; values in ``[0, 1]`` (or log-probabilities ``≤ 0``).
+        q: model probabilities, the same shape as ``p``.
+        dim: the dimension holding the distribution (the one summed over).
+        log_inputs: ``True`` if ``p`` and ``q`` are log-probabilities.
+        reduction: ``"mean"`` (default) averages the divergences over the
+            remaining dimensions (torch's ``"batchmean"`` for 2-D input);
+            ``"sum"`` sums them; ``"none"`` returns them, shaped like ``p``
+            without ``dim``.
+    """
+    check_tensor("p", p)
+    check_tensor("q", q)
+    check_same_shape("p", p, "q", q)
+    check_same_device(("p", p), ("q", q))
+    check_reduction(reduction)
+    if p.dim() == 0:
+        raise ValueError(
+            "p and q must have at least one dimension (the distribution's), got a 0-d tensor"
+        )
+    check_not_empty("p", p)
+    dim = _check_dim(dim, p.dim())
+
+    if log_inputs:
+        _check_log_probabilities("p", p)
+        _check_log_probabilities("q", q)
+        support = p != float("-inf")  # where P has mass (NaN counts, so it propagates)
+        log_p = torch.where(support, p, torch.zeros_like(p))
+        log_q = torch.where(support, q, torch.zeros_like(q))
+        prob_p = torch.exp(log_p)
+    else:
+        check_probabilities("p", p)
+        check_probabilities("q", q)
+        support = p != 0  # where P has mass (NaN counts, so it propagates)
+        # Double where: the logs below are only ever taken of safe values, so neither
+        # the value nor the gradient of an entry outside the support can be NaN.
+        prob_p = p
+        log_p = torch.log(torch.where(support, p, torch.ones_like(p)))
+        log_q = torch.log(torch.where(support, q, torch.ones_like(q)))
+
+    # p_i (log p_i − log q_i), and exactly 0 where p_i = 0 (unless q_i is NaN: NaN propagates).
+    outside = torch.where(torch.isnan(q), q, torch.zeros_like(q))
+    terms = torch.where(support, prob_p * (log_p - log_q), outside)
+    return reduce(terms.sum(dim=dim), reduction)
+
+
+def gaussian_kl(mu: Tensor, logvar: Tensor, *, reduction: str = "mean") -> Tensor:
+    r"""KL divergence of a diagonal Gaussian from the standard normal (the VAE term).
+
+    .. math::
+
+        D_\mathrm{KL}\bigl(\mathcal N(\mu, \operatorname{diag}\sigma^2) \,\|\,
+        \mathcal N(0, I)\bigr)
+        = \tfrac12 \sum_j \bigl(\sigma_j^2 + \mu_j^2 - 1 - \log\sigma_j^2\bigr),
+        \qquad \sigma_j^2 = e^{\text{logvar}_j}
+
+    summed over the last dimension (the latent dimensions). This is the
+    regulariser in the evidence lower bound of a variational autoencoder
+    (Kingma & Welling, 2014, appendix B), written with the encoder's usual
+    outputs: the mean ``mu`` and the *log*-variance ``logvar``, which is
+    unconstrained where a variance would have to stay positive.
+
+    Stability: ``σ² − 1 − log σ²`` is computed as ``expm1(logvar) − logvar``,
+    which keeps its accuracy when ``logvar`` is near 0 (the posterior close to
+    the prior), where ``exp(logvar) − 1`` would cancel. For very large
+    ``logvar`` the value overflows to ``inf``: that is the true divergence in
+    floating point.
+
+    Args:
+        mu: means, shape ``(*, D)``.
+        logvar: log-variances ``log σ²``, the same shape.
+        reduction: ``"mean"`` (default) averages over every dimension but the
+            last, ``"sum"`` sums, ``"none"`` returns shape ``(*)``.
+    """
+    check_tensor("mu", mu)
+    check_tensor("logvar", logvar)
+    check_same_shape("mu", mu, "logvar", logvar)
+    check_same_device(("mu", mu), ("logvar", logvar))
+    check_reduction(reduction)
+    if mu.dim() == 0:
+        raise ValueError(
+            "mu and logvar must have at least one dimension (the latent one), got a 0-d tensor"
+        )
+    check_not_empty("mu", mu)
+    # ½ (σ² + μ² − 1 − log σ²), with σ² − 1 written as expm1(log σ²).
+    per_dim = 0.5 * (mu.square() + torch.expm1(logvar) - logvar)
+    return reduce(per_dim.sum(dim=-1), reduction)

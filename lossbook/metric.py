@@ -1,0 +1,459 @@
+"""Metric and contrastive learning: losses on distances and similarities between embeddings.
+
+These losses score no single prediction against a target. They look at *pairs*
+(or triplets, or a whole batch) of embedding vectors and ask that things which
+belong together lie close and things which do not lie far apart:
+
+* :func:`contrastive` -- a pair and a same/different label (Hadsell et al., 2006);
+* :func:`triplet` -- an anchor, a positive and a negative (FaceNet);
+  :func:`mine_triplets` picks informative triplets from a labelled batch;
+* :func:`info_nce` -- one positive among many negatives, a softmax over cosine
+  similarities (CPC, SimCLR, MoCo);
+* :func:`clip_loss` -- the symmetric InfoNCE of image-text pairs (CLIP).
+
+Shapes: embeddings are ``(N, D)`` -- ``N`` rows (the batch) of ``D`` features.
+Every loss returns one value per row for ``reduction="none"``, i.e. ``(N,)``.
+
+Distances are Euclidean, computed through :func:`_safe_sqrt`, whose gradient is
+finite (zero) at distance exactly 0, where ``d sqrt(u)/du = 1/(2 sqrt u)`` is
+infinite and would turn into ``0 · inf = NaN`` (identical embeddings are common:
+a collapsed network, a pair of the same image).
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from ._checks import (
+    check_integer_tensor,
+    check_ndim,
+    check_positive,
+    check_reduction,
+    check_same_device,
+    check_same_shape,
+    check_tensor,
+    reduce,
+)
+
+__all__ = ["clip_loss", "contrastive", "info_nce", "mine_triplets", "triplet"]
+
+STRATEGIES = ("all", "hard", "semi-hard")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _check_embeddings(*named: tuple[str, Tensor]) -> None:
+    """Validate ``(N, D)`` floating embeddings that must share ``D``, dtype and device.
+
+    Batch sizes are checked by each loss (they need not agree for a MoCo queue).
+    """
+    for name, value in named:
+        check_tensor(name, value)
+        check_ndim(name, value, 2, "a 2-D tensor (N, D) of N embeddings of dimension D")
+    (first_name, first), *rest = named
+    for name, value in rest:
+        if value.shape[1] != first.shape[1]:
+            raise ValueError(
+                f"{first_name} and {name} must have the same embedding dimension D "
+                f"(second dimension), got {first_name} {tuple(first.shape)} and "
+                f"{name} {tuple(value.shape)}"
+            )
+        if value.dtype != first.dtype:
+            raise TypeError(
+                f"{first_name} and {name} must have the same dtype, got {first_name} "
+                f"{first.dtype} and {name} {value.dtype}"
+            )
+    check_same_device(*named)
+
+
+def _check_rows(name_a: str, a: Tensor, name_b: str, b: Tensor) -> None:
+    """Raise ``ValueError`` unless two ``(N, D)`` tensors have the same number of rows."""
+    if a.shape[0] != b.shape[0]:
+        raise ValueError(
+            f"{name_a} and {name_b} must have the same batch size N (first dimension), "
+            f"got {name_a} {tuple(a.shape)} and {name_b} {tuple(b.shape)}"
+        )
+
+
+def _safe_sqrt(squared: Tensor) -> Tensor:
+    """``sqrt`` whose gradient at exactly 0 is 0 instead of ``inf`` (then NaN).
+
+    The *where-trick*: where ``squared == 0`` the square root is fed a dummy 1,
+    so neither its value nor its gradient (``1/(2·sqrt 0) = inf``) reaches the
+    result, and the output there is the constant 0. Everywhere else this is the
+    exact ``sqrt`` -- unlike ``sqrt(squared + eps)`` or a clamp, it changes no
+    value. NaN is not 0, so NaN still propagates.
+    """
+    is_zero = squared == 0
+    root = torch.sqrt(torch.where(is_zero, torch.ones_like(squared), squared))
+    return torch.where(is_zero, torch.zeros_like(squared), root)
+
+
+def _squared_distance(u: Tensor, v: Tensor) -> Tensor:
+    """Row-wise squared Euclidean distance ``‖u_i − v_i‖²`` of ``(N, D)`` tensors -> ``(N,)``."""
+    return (u - v).square().sum(dim=-1)
+
+
+def _pairwise_distances(x: Tensor) -> Tensor:
+    """All pairwise Euclidean distances ``(N, N)`` between the rows of ``x``, exactly.
+
+    ``torch.cdist`` by default uses ``‖u‖² + ‖v‖² − 2u·v`` for large inputs,
+    which is fast but inexact (identical rows get a distance ~1e-3 instead of 0
+    in float32 and ties are broken by rounding noise); mining needs exact ties,
+    so the direct difference is used. Memory stays ``(N, N)``.
+    """
+    return torch.cdist(x, x, compute_mode="donot_use_mm_for_euclid_dist")
+
+
+# --------------------------------------------------------------------------- pair losses
+
+
+def contrastive(
+    x1: Tensor, x2: Tensor, y: Tensor, *, margin: float = 1.0, reduction: str = "mean"
+) -> Tensor:
+    r"""Contrastive loss of Hadsell, Chopra & LeCun (2006) on pairs of embeddings.
+
+    .. math::
+
+        \ell(x_1, x_2, y) = (1 - y)\,D^2 + y\,\max(0,\ \text{margin} - D)^2,
+        \qquad D = \lVert x_1 - x_2 \rVert_2
+
+    **Label convention: y = 0 means SIMILAR (pull together), y = 1 means
+    DISSIMILAR (push apart to at least** ``margin`` **).** This is the paper's
+    convention; some papers and libraries use the opposite one (1 = same), so
+    check before you pass a "same pair" flag. Boolean labels are refused for
+    that reason.
+
+    Similar pairs pay the squared distance; dissimilar pairs pay only while
+    they are closer than the margin, so the embedding is not pushed to blow up.
+    The paper writes a factor ½ in front of both terms; it is dropped here (as
+    in most libraries), which doubles the loss and its gradient.
+
+    Numerical stability: the similar term uses ``D²`` directly (a sum of
+    squares, gradient ``2(x₁ − x₂)``, zero at ``x₁ = x₂``). The dissimilar term
+    needs ``D`` itself; its gradient ``−2(margin − D)·(x₁ − x₂)/D`` is ``0/0``
+    at ``x₁ = x₂``, and a plain ``torch.norm``/``sqrt`` returns NaN there. ``D``
+    is computed with a safe square root (see :func:`_safe_sqrt`) whose gradient
+    at ``D = 0`` is 0 -- a valid subgradient: at a point where the two
+    embeddings coincide no direction to push them apart is better than another.
+    (``F.pairwise_distance`` instead adds ``eps = 1e-6`` to every coordinate
+    of ``x₁ − x₂``, which biases every distance slightly.)
+
+    Args:
+        x1: first embeddings of the pairs, ``(N, D)``.
+        x2: second embeddings, ``(N, D)``.
+        y: pair labels ``(N,)`` in ``{0, 1}``, floating or integer dtype;
+            ``0`` = similar, ``1`` = dissimilar.
+        margin: the distance beyond which a dissimilar pair costs nothing, ``> 0``.
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (shape ``(N,)``).
+    """
+    _check_embeddings(("x1", x1), ("x2", x2))
+    check_same_shape("x1", x1, "x2", x2)
+    check_tensor("y", y, floating=False)
+    if y.dtype == torch.bool or y.is_complex():
+        raise TypeError(
+            f"y must be a floating or integer tensor of 0 (similar) / 1 (dissimilar), got "
+            f"dtype {y.dtype}; for a boolean 'is same pair' flag pass (~same).long()"
+        )
+    if y.shape != x1.shape[:1]:
+        raise ValueError(
+            f"y must have shape ({x1.shape[0]},), one label per pair of x1 {tuple(x1.shape)}, "
+            f"got {tuple(y.shape)}"
+        )
+    check_same_device(("x1", x1), ("y", y))
+    check_positive("margin", margin)
+    check_reduction(reduction)
+    if y.numel() and not bool(((y == 0) | (y == 1)).all()):
+        found = torch.unique(y.detach()).flatten()[:6].tolist()
+        raise ValueError(
+            f"y must hold labels in {{0, 1}} (0 = similar, 1 = dissimilar), found values {found}"
+        )
+
+    y = y.to(x1.dtype)
+    squared_dist = _squared_distance(x1, x2)  # D², exact and smooth
+    dist = _safe_sqrt(squared_dist)  # D, finite gradient at D = 0
+    similar_term = squared_dist
+    dissimilar_term = torch.clamp(margin - dist, min=0.0).square()
+    loss = (1.0 - y) * similar_term + y * dissimilar_term
+    return reduce(loss, reduction)
+
+
+def triplet(
+    anchor: Tensor,
+    positive: Tensor,
+    negative: Tensor,
+    *,
+    margin: float = 1.0,
+    reduction: str = "mean",
+) -> Tensor:
+    r"""Triplet margin loss (Schroff et al., 2015; Balntas et al., 2016).
+
+    .. math::
+
+        \ell(a, p, n) = \max\bigl(0,\ d(a, p) - d(a, n) + \text{margin}\bigr),
+        \qquad d(u, v) = \lVert u - v \rVert_2
+
+    The anchor must be closer to the positive (same identity) than to the
+    negative by at least ``margin``; satisfied triplets cost nothing. FaceNet
+    writes it with *squared* distances; this is the plain-distance form of
+    ``torch.nn.functional.triplet_margin_loss`` (``p=2``), which Hermans et
+    al. (2017) found more stable. The loss depends on the three embeddings only
+    through the gap ``d(a, p) − d(a, n)``: a hinge in that gap.
+
+    Difference from PyTorch: ``F.triplet_margin_loss`` measures
+    ``‖a − p + ε‖`` with ``ε = 1e-6`` added to every coordinate (to keep the
+    gradient finite at ``a = p``), so its distances differ from the exact ones
+    by up to ``ε·√D``. Here distances are exact, and the gradient at ``a = p``
+    (or ``a = n``) is kept finite by a safe square root whose gradient at 0 is
+    0 (see :func:`_safe_sqrt`). With ``eps=0`` the two agree to rounding.
+
+    A batch of triplets usually comes from :func:`mine_triplets`::
+
+        idx = mine_triplets(emb, labels, strategy="semi-hard", margin=0.2)
+        loss = triplet(emb[idx[:, 0]], emb[idx[:, 1]], emb[idx[:, 2]], margin=0.2)
+
+    (with ``K = 0`` mined triplets, ``"mean"`` is NaN: check ``len(idx)``).
+
+    Args:
+        anchor: anchor embeddings ``(N, D)``.
+        positive: positive embeddings ``(N, D)`` (same class as the anchor).
+        negative: negative embeddings ``(N, D)`` (another class).
+        margin: the required gap between the two distances, ``> 0``.
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (shape ``(N,)``).
+    """
+    _check_embeddings(("anchor", anchor), ("positive", positive), ("negative", negative))
+    check_same_shape("anchor", anchor, "positive", positive)
+    check_same_shape("anchor", anchor, "negative", negative)
+    check_positive("margin", margin)
+    check_reduction(reduction)
+    dist_pos = _safe_sqrt(_squared_distance(anchor, positive))  # d(a, p)
+    dist_neg = _safe_sqrt(_squared_distance(anchor, negative))  # d(a, n)
+    loss = torch.clamp(dist_pos - dist_neg + margin, min=0.0)
+    return reduce(loss, reduction)
+
+
+# --------------------------------------------------------------------------- mining
+
+
+def mine_triplets(
+    embeddings: Tensor, labels: Tensor, *, strategy: str = "semi-hard", margin: float = 1.0
+) -> Tensor:
+    r"""Choose (anchor, positive, negative) index triplets from a labelled batch.
+
+    A *positive* of anchor ``a`` is another row ``p ≠ a`` with the same label;
+    a *negative* is a row with a different label. Distances are Euclidean
+    between rows of ``embeddings``, computed without gradient (mining only
+    selects indices; feed them to :func:`triplet`).
+
+    Strategies:
+
+    * ``"all"`` -- every valid triplet ``(a, p, n)``. **Materialises an
+      N × N × N boolean tensor**: fine for a few hundred embeddings, not for
+      thousands.
+    * ``"hard"`` -- *batch-hard* (Hermans, Beyer & Leibe, 2017): per anchor,
+      its farthest positive and its closest negative, one triplet per anchor.
+      Anchors without a positive (a class of size 1) or without a negative are
+      dropped. ``margin`` is not used. Memory ``O(N²)``.
+    * ``"semi-hard"`` -- FaceNet (Schroff, Kalenichenko & Philbin, 2015): per
+      anchor-positive pair, the closest negative that is farther than the
+      positive but still inside the margin,
+
+      .. math:: d(a, p) < d(a, n) < d(a, p) + \text{margin};
+
+      pairs with no such negative are dropped. Such negatives violate the
+      margin (positive loss) without being the hardest ones, which tend to be
+      outliers or label noise and can collapse training.
+
+      Implementation, ``O(N²)`` memory and ``O(N² log N)`` time, no loop: sort
+      each anchor's negative distances once (non-negatives set to ``+inf``,
+      a *stable* sort so equal distances keep increasing index); for every pair
+      ``(a, p)`` at once, ``torch.searchsorted(..., right=True)`` finds the
+      first negative strictly farther than ``d(a, p)`` -- the closest one
+      beyond the positive; the pair is kept if that distance is ``< d(a, p) +
+      margin``. No ``N × N × N`` tensor is formed, so thousands of embeddings
+      are fine.
+
+    Deterministic: among equal distances the lowest index wins, and the
+    triplets are sorted by (anchor, positive) -- then by negative for ``"all"``.
+
+    Args:
+        embeddings: ``(N, D)`` floating embeddings.
+        labels: ``(N,)`` integer class labels (any integers; only equality matters).
+        strategy: ``"all"``, ``"hard"`` or ``"semi-hard"`` (default).
+        margin: the semi-hard window, ``> 0`` (checked, but unused by ``"all"``
+            and ``"hard"``).
+
+    Returns:
+        A ``torch.long`` tensor ``(K, 3)`` of ``(anchor, positive, negative)``
+        row indices on ``embeddings``' device; ``(0, 3)`` when there is no
+        valid triplet (a single class, or every label distinct).
+    """
+    _check_embeddings(("embeddings", embeddings))
+    check_integer_tensor("labels", labels)
+    if labels.shape != embeddings.shape[:1]:
+        raise ValueError(
+            f"labels must have shape ({embeddings.shape[0]},), one label per row of "
+            f"embeddings {tuple(embeddings.shape)}, got {tuple(labels.shape)}"
+        )
+    check_same_device(("embeddings", embeddings), ("labels", labels))
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
+    check_positive("margin", margin)
+
+    n = embeddings.shape[0]
+    device = embeddings.device
+    same = labels[:, None] == labels[None, :]  # (N, N)
+    eye = torch.eye(n, dtype=torch.bool, device=device)
+    is_pos = same & ~eye  # is_pos[a, p]: p is a positive of a
+    is_neg = ~same  # is_neg[a, n]: n is a negative of a
+
+    if strategy == "all":
+        valid = is_pos[:, :, None] & is_neg[:, None, :]  # (N, N, N) -- see docstring
+        return valid.nonzero()  # row-major: sorted by (a, p, n)
+
+    with torch.no_grad():
+        dist = _pairwise_distances(embeddings.detach())  # (N, N)
+        inf = torch.tensor(float("inf"), dtype=dist.dtype, device=device)
+
+        if strategy == "hard":
+            # argmax/argmin return the first (lowest-index) extremum on ties.
+            hardest_pos = torch.where(is_pos, dist, -inf).argmax(dim=1)
+            hardest_neg = torch.where(is_neg, dist, inf).argmin(dim=1)
+            keep = is_pos.any(dim=1) & is_neg.any(dim=1)
+            anchors = torch.arange(n, device=device)
+            return torch.stack([anchors, hardest_pos, hardest_neg], dim=1)[keep]
+
+        # semi-hard
+        neg_dist = torch.where(is_neg, dist, inf)
+        sorted_neg, order = torch.sort(neg_dist, dim=1, stable=True)
+        # first position in anchor a's sorted negatives with distance > d(a, p):
+        first_beyond = torch.searchsorted(sorted_neg, dist.contiguous(), right=True)
+        in_range = first_beyond < n
+        position = first_beyond.clamp(max=max(n - 1, 0))
+        candidate_dist = sorted_neg.gather(1, position)  # d(a, n*) for every (a, p)
+        candidate = order.gather(1, position)  # n*
+        keep = is_pos & in_range & (candidate_dist < dist + margin)
+        anchor_idx, positive_idx = keep.nonzero(as_tuple=True)  # row-major order
+        return torch.stack([anchor_idx, positive_idx, candidate[anchor_idx, positive_idx]], 1)
+
+
+# --------------------------------------------------------------------------- softmax losses
+
+
+def _cosine_logits(a: Tensor, b: Tensor, temperature: float) -> Tensor:
+    """``(N, M)`` matrix of cosine similarities between rows of ``a`` and ``b``, over ``τ``."""
+    return F.normalize(a, dim=-1) @ F.normalize(b, dim=-1).T / temperature
+
+
+def info_nce(
+    query: Tensor,
+    key: Tensor,
+    *,
+    temperature: float = 0.1,
+    negatives: Tensor | None = None,
+    reduction: str = "mean",
+) -> Tensor:
+    r"""InfoNCE (van den Oord et al., 2018): pick the positive key out of a crowd.
+
+    With cosine similarity ``s(u, v) = u·v / (‖u‖‖v‖)`` and temperature ``τ``,
+    row ``i`` of ``query`` has exactly one positive, ``key[i]``:
+
+    .. math::
+
+        \ell_i = -\log \frac{\exp(s(q_i, k_i)/\tau)}
+                            {\sum_{j} \exp(s(q_i, c_j)/\tau)}
+
+    a cross-entropy whose "classes" are the candidates ``c_j``:
+
+    * ``negatives=None`` -- *in-batch negatives* (SimCLR, Chen et al. 2020):
+      the candidates are all keys, logits ``Q Kᵀ/τ`` ``(N, N)`` with target
+      ``i`` for row ``i`` (the diagonal): the other ``N − 1`` keys are the
+      negatives.
+    * ``negatives`` ``(M, D)`` -- a shared queue of negatives (MoCo, He et al.
+      2020): logits ``[s(q_i, k_i), s(q_i, n_1), …, s(q_i, n_M)]/τ``, target
+      0. The other keys of the batch are *not* negatives then. MoCo's queue
+      holds keys of earlier batches and is not back-propagated into: pass it
+      detached.
+
+    SimCLR's NT-Xent differs slightly: it stacks both augmented views into
+    ``2N`` rows, and each row's negatives are the other ``2N − 2`` rows (same
+    view included). ``(info_nce(z1, z2) + info_nce(z2, z1)) / 2`` is the
+    common cross-view-only simplification (compare :func:`clip_loss`).
+
+    Rows are L2-normalised (``F.normalize``, norm clamped at 1e-12 so a zero
+    row gives similarity 0, not NaN). Small temperatures sharpen the softmax
+    towards the hardest negatives; at ``τ = 1e-3`` the logits reach ±1000, so
+    the loss is computed with ``log_softmax`` (the log-sum-exp trick, which
+    subtracts the row maximum) and never as ``log(exp(·)/Σexp(·))``, which
+    overflows to ``inf/inf = NaN``.
+
+    Args:
+        query: ``(N, D)`` query embeddings.
+        key: ``(N, D)`` keys; ``key[i]`` is the positive of ``query[i]``.
+        temperature: ``τ > 0``.
+        negatives: optional ``(M, D)`` negatives shared by every query.
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (shape ``(N,)``).
+    """
+    named = [("query", query), ("key", key)]
+    if negatives is not None:
+        named.append(("negatives", negatives))
+    _check_embeddings(*named)
+    _check_rows("query", query, "key", key)
+    check_positive("temperature", temperature)
+    check_reduction(reduction)
+
+    if negatives is None:
+        logits = _cosine_logits(query, key, temperature)  # (N, N), positives on the diagonal
+        log_probs = F.log_softmax(logits, dim=1)
+        loss = -log_probs.diagonal()
+    else:
+        q = F.normalize(query, dim=-1)
+        positive_logit = (q * F.normalize(key, dim=-1)).sum(dim=-1, keepdim=True) / temperature
+        negative_logits = _cosine_logits(query, negatives, temperature)  # (N, M)
+        logits = torch.cat([positive_logit, negative_logits], dim=1)  # target: column 0
+        loss = -F.log_softmax(logits, dim=1)[:, 0]
+    return reduce(loss, reduction)
+
+
+def clip_loss(
+    image_emb: Tensor, text_emb: Tensor, *, temperature: float = 0.07, reduction: str = "mean"
+) -> Tensor:
+    r"""CLIP's symmetric contrastive loss (Radford et al., 2021).
+
+    ``N`` matching (image, text) pairs give an ``N × N`` matrix of cosine
+    similarities over a temperature, ``L_{ij} = s(\text{img}_i, \text{txt}_j)/τ``,
+    whose diagonal holds the true pairs. Each image must pick its text among the
+    ``N`` texts (a cross-entropy over row ``i``) and each text its image (over
+    column ``i``):
+
+    .. math::
+
+        \ell_i = \tfrac12\Bigl[
+            -\log \frac{e^{L_{ii}}}{\sum_j e^{L_{ij}}}
+            -\log \frac{e^{L_{ii}}}{\sum_j e^{L_{ji}}} \Bigr]
+
+    so the mean over ``i`` is the mean of the image-to-text and text-to-image
+    cross-entropies, as in the paper's pseudocode. Each half is
+    :func:`info_nce` with in-batch negatives. CLIP *learns* ``τ`` (initialised
+    at 0.07, stored as a log-scale and clipped so ``1/τ ≤ 100``); here it is a
+    fixed number. Stable for small ``τ`` (``log_softmax``).
+
+    Args:
+        image_emb: ``(N, D)`` image embeddings.
+        text_emb: ``(N, D)`` text embeddings; ``text_emb[i]`` describes image ``i``.
+        temperature: ``τ > 0``.
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (shape ``(N,)``:
+            the average of pair ``i``'s two cross-entropies).
+    """
+    _check_embeddings(("image_emb", image_emb), ("text_emb", text_emb))
+    _check_rows("image_emb", image_emb, "text_emb", text_emb)
+    check_positive("temperature", temperature)
+    check_reduction(reduction)
+    logits = _cosine_logits(image_emb, text_emb, temperature)  # (N, N)
+    image_to_text = -F.log_softmax(logits, dim=1).diagonal()  # row i: image i picks text i
+    text_to_image = -F.log_softmax(logits, dim=0).diagonal()  # column i: text i picks image i
+    loss = 0.5 * (image_to_text + text_to_image)
+    return reduce(loss, reduction)
