@@ -14,6 +14,8 @@ Importing lossbook imports torch and nothing heavier: the plotting helpers
 ipywidgets only when you import them.
 """
 
+from .adversarial import gradient_penalty, wasserstein_critic, wasserstein_generator
+from .alignment import dpo, ipo, kto, orpo, pairwise_ranking, ppo_clip, sequence_logprob
 from .classification import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -23,16 +25,23 @@ from .classification import (
     softmax_focal,
     squared_hinge,
 )
+from .divergence import gaussian_kl, kl_divergence
+from .metric import clip_loss, contrastive, info_nce, mine_triplets, triplet
 from .regression import huber, log_cosh, mae, mse, quantile
+from .regularization import elastic_net_penalty, l1_penalty, l2_penalty
+from .segmentation import dice, dice_cross_entropy
+from .sequence import ctc, ctc_alpha, greedy_decode
 
 __version__ = "0.1.0"
 
 __all__ = [
+    # regression
     "mse",
     "mae",
     "huber",
     "log_cosh",
     "quantile",
+    # classification
     "cross_entropy",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
@@ -40,4 +49,36 @@ __all__ = [
     "softmax_focal",
     "hinge",
     "squared_hinge",
+    # divergences
+    "kl_divergence",
+    "gaussian_kl",
+    # metric learning
+    "contrastive",
+    "triplet",
+    "mine_triplets",
+    "info_nce",
+    "clip_loss",
+    # sequences
+    "ctc",
+    "ctc_alpha",
+    "greedy_decode",
+    # segmentation
+    "dice",
+    "dice_cross_entropy",
+    # generative
+    "wasserstein_critic",
+    "wasserstein_generator",
+    "gradient_penalty",
+    # regularization
+    "l1_penalty",
+    "l2_penalty",
+    "elastic_net_penalty",
+    # LLM alignment
+    "pairwise_ranking",
+    "dpo",
+    "ipo",
+    "kto",
+    "orpo",
+    "ppo_clip",
+    "sequence_logprob",
 ]

@@ -31,8 +31,15 @@ from dataclasses import dataclass, field
 import torch
 from torch import Tensor
 
+from . import adversarial as AD
+from . import alignment as AL
 from . import classification as C
+from . import divergence as DV
+from . import metric as M
 from . import regression as R
+from . import regularization as RG
+from . import segmentation as SG
+from . import sequence as Seq
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,7 @@ def _two_class_margin_profile(fn: Callable[..., Tensor]) -> Callable[..., Tensor
 _REGRESSION = dict(family="regression", problem="regression", variable="residual r = y − ŷ")
 _MARGIN = dict(variable="margin m (signed logit, > 0 when right)")
 
-_ENTRIES: list[LossSpec] = [
+_CORE_ENTRIES: list[LossSpec] = [
     LossSpec(
         name="mse",
         fn=R.mse,
@@ -149,7 +156,7 @@ _ENTRIES: list[LossSpec] = [
         fn=R.log_cosh,
         formula=r"\log\cosh(y - \hat y)",
         summary="Like Huber but twice differentiable; gradient tanh(r) is bounded.",
-        reference="chen2019logcosh",
+        reference="wang2022survey",
         domain=(-10.0, 10.0),
         profile=_residual_profile(R.log_cosh),
         convex=True,
@@ -307,6 +314,501 @@ _ENTRIES: list[LossSpec] = [
         **_MARGIN,
     ),
 ]
+
+
+def _triplet_gap_profile(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    # 1-D embeddings: anchor at 0, negative at L, positive at L + g, so that
+    # d(a, p) − d(a, n) = (L + g) − L = g. L = 1 + max|g| keeps every distance
+    # positive, so autograd's slope is exactly 1 wherever the hinge is active.
+    def profile(g: Tensor, **params: float) -> Tensor:
+        offset = 1.0 + (g.detach().abs().max() if g.numel() else 0.0)
+        column = g.reshape(-1, 1)
+        anchor = torch.zeros_like(column)
+        negative = anchor + offset
+        positive = column + offset
+        return fn(anchor, positive, negative, reduction="none", **params).reshape(g.shape)
+
+    return profile
+
+
+METRIC_ENTRIES = [
+    LossSpec(
+        name="contrastive",
+        family="metric",
+        fn=M.contrastive,
+        formula=r"(1-y)\,D^2 + y\,\max(0,\ m - D)^2,\ D = \lVert x_1 - x_2\rVert_2",
+        problem="metric learning on labelled pairs (y = 0 similar, y = 1 dissimilar)",
+        summary="Pulls similar pairs together, pushes dissimilar ones out to a margin.",
+        reference="hadsell2006dimensionality",
+        defaults={"margin": 1.0},
+    ),
+    LossSpec(
+        name="triplet",
+        family="metric",
+        fn=M.triplet,
+        formula=r"\max\bigl(0,\ d(a,p) - d(a,n) + m\bigr)",
+        problem="metric learning (face recognition, re-identification, retrieval)",
+        summary="Anchor closer to its positive than to its negative by a margin; a hinge in the gap.",
+        reference="schroff2015facenet",
+        defaults={"margin": 1.0},
+        variable="distance gap Δ = d(a, p) − d(a, n) (< −margin when satisfied)",
+        domain=(-10.0, 10.0),
+        profile=_triplet_gap_profile(M.triplet),
+        example_params={"margin": 1.0},
+        convex=True,
+        smooth=False,
+        bounded_below=0.0,
+        robust=True,
+        symmetric=False,
+    ),
+    LossSpec(
+        name="info_nce",
+        family="metric",
+        fn=M.info_nce,
+        formula=r"-\log \frac{e^{s(q_i, k_i)/\tau}}{\sum_j e^{s(q_i, k_j)/\tau}}",
+        problem="self-supervised contrastive representation learning (SimCLR, MoCo)",
+        summary="Cross-entropy that picks the positive key among negatives by cosine similarity / τ.",
+        reference="oord2018representation",
+        defaults={"temperature": 0.1, "negatives": None},
+    ),
+    LossSpec(
+        name="clip_loss",
+        family="metric",
+        fn=M.clip_loss,
+        formula=r"\tfrac12\bigl[\mathrm{CE}(L, I) + \mathrm{CE}(L^\top, I)\bigr],\ L_{ij} = s(\mathrm{img}_i, \mathrm{txt}_j)/\tau",
+        problem="image-text (multimodal) contrastive pre-training",
+        summary="Symmetric InfoNCE: each image picks its caption and each caption its image.",
+        reference="radford2021learning",
+        defaults={"temperature": 0.07},
+    ),
+]
+
+
+SEQUENCE_ENTRIES = [
+    LossSpec(
+        name="ctc",
+        family="sequence",
+        fn=Seq.ctc,
+        formula=r"-\log \sum_{\pi \in \mathcal{B}^{-1}(l)} \prod_{t=1}^{T} y_t(\pi_t)",
+        problem="sequence labelling without alignment (speech, handwriting, OCR)",
+        summary="Sums over every blank-padded alignment of the labels to the frames with the forward–backward recursion; no frame-level labels needed.",
+        reference="graves2006connectionist",
+        defaults={"blank": 0, "zero_infinity": False},
+        variable=None,
+        domain=None,
+        profile=None,
+        convex=None,
+        smooth=None,
+        bounded_below=None,
+        robust=None,
+        symmetric=None,
+    ),
+]
+
+
+def _bernoulli_kl_profile(p_ref: float) -> Callable[..., Tensor]:
+    # KL(P ‖ Q) for two outcomes, reference P = (p_ref, 1 − p_ref), model Q = (q, 1 − q).
+    def profile(q: Tensor, **params: float) -> Tensor:
+        p = torch.tensor([p_ref, 1.0 - p_ref], dtype=q.dtype, device=q.device)
+        return DV.kl_divergence(
+            p.expand(*q.shape, 2), torch.stack([q, 1.0 - q], dim=-1), reduction="none", **params
+        )
+
+    return profile
+
+
+def _latent_mean_profile(mu: Tensor, **params: float) -> Tensor:
+    # One latent dimension with logvar = 0: the VAE term as a function of the mean alone.
+    return DV.gaussian_kl(mu.unsqueeze(-1), torch.zeros_like(mu).unsqueeze(-1), reduction="none")
+
+
+def _dice_pixel_profile(p: Tensor, **params: float) -> Tensor:
+    # N samples of one class and one pixel each, every pixel foreground (target 1).
+    probs = p.reshape(-1, 1, 1)
+    return SG.dice(probs, torch.ones_like(probs), reduction="none", **params).reshape(p.shape)
+
+
+def _fake_score_profile(s: Tensor, **params: float) -> Tensor:
+    # The critic's loss as a function of one generated sample's score s, its real score 0.
+    return AD.wasserstein_critic(torch.zeros_like(s), s, reduction="none", **params)
+
+
+def _generator_score_profile(s: Tensor, **params: float) -> Tensor:
+    return AD.wasserstein_generator(s, reduction="none", **params)
+
+
+def _linear_critic_slope_profile(a: Tensor, **params: float) -> Tensor:
+    # Critic D(x) = a·x on 1-D samples: its input gradient is a everywhere, its norm |a|.
+    one = torch.ones(1, 1, dtype=a.dtype, device=a.device)
+    values = [
+        AD.gradient_penalty(lambda x, s=s: s * x.sum(dim=1), one, -one, reduction="none", **params)
+        for s in a.reshape(-1)
+    ]
+    return torch.cat(values).reshape(a.shape)
+
+
+def _weight_profile(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    # The penalty of a model with one weight w, evaluated element-wise.
+    def profile(w: Tensor, **params: float) -> Tensor:
+        return torch.stack([fn([wi], **params) for wi in w.reshape(-1)]).reshape(w.shape)
+
+    return profile
+
+
+_REGULARIZATION = dict(
+    family="regularization",
+    problem="regularization: a penalty on the weights, added to the training loss",
+    variable="a single weight w",
+    domain=(-10.0, 10.0),
+    bounded_below=0.0,
+    symmetric=True,
+)
+_SCORE = "critic score s of a generated sample (real score 0)"
+
+
+# --- entries (paste into _ENTRIES) ------------------------------------------------------------
+DIVERGENCE_ETC_ENTRIES = [
+    LossSpec(
+        name="kl_divergence",
+        family="divergence",
+        fn=DV.kl_divergence,
+        formula=r"D_{\mathrm{KL}}(P\,\|\,Q) = \sum_i p_i \log\frac{p_i}{q_i}",
+        problem="matching a model distribution to a reference: distillation, VAEs, KL penalties",
+        summary="Extra nats paid for using Q where P is true; asymmetric, so argument order matters.",
+        reference="kullback1951information",
+        defaults={"dim": -1, "log_inputs": False},
+        variable="model probability q of the first of two outcomes (reference P = (0.3, 0.7))",
+        domain=(0.01, 0.99),
+        profile=_bernoulli_kl_profile(0.3),
+        convex=True,
+        smooth=True,
+        bounded_below=0.0,
+        robust=False,
+        symmetric=None,
+    ),
+    LossSpec(
+        name="gaussian_kl",
+        family="divergence",
+        fn=DV.gaussian_kl,
+        formula=r"\tfrac12\sum_j\bigl(\sigma_j^2 + \mu_j^2 - 1 - \log\sigma_j^2\bigr)",
+        problem="variational autoencoders: the regulariser pulling the posterior to N(0, I)",
+        summary="Closed-form KL from the encoder's diagonal Gaussian to the standard normal prior.",
+        reference="kingma2014auto",
+        variable="latent mean μ (one dimension, log-variance 0)",
+        domain=(-10.0, 10.0),
+        profile=_latent_mean_profile,
+        convex=True,
+        smooth=True,
+        bounded_below=0.0,
+        robust=False,
+        symmetric=True,
+    ),
+    LossSpec(
+        name="dice",
+        family="segmentation",
+        fn=SG.dice,
+        formula=r"1 - \frac{2\sum_i p_i y_i + \epsilon}{\sum_i p_i + \sum_i y_i + \epsilon}",
+        problem="semantic segmentation, especially of small or rare structures",
+        summary="One minus the soft overlap (F1) of predicted and true masks, per sample and class.",
+        reference="milletari2016vnet",
+        defaults={"eps": 1e-6},
+        variable="probability p of the true class at a single foreground pixel",
+        domain=(0.01, 0.99),
+        profile=_dice_pixel_profile,
+        convex=True,
+        smooth=True,
+        bounded_below=0.0,
+        robust=True,
+        symmetric=None,
+    ),
+    LossSpec(
+        name="dice_cross_entropy",
+        family="segmentation",
+        fn=SG.dice_cross_entropy,
+        formula=(
+            r"w_{\mathrm{dice}}\,\overline{\mathrm{dice}}\bigl(\mathrm{softmax}(z),"
+            r" \mathrm{onehot}(y)\bigr) + w_{\mathrm{ce}}\,\overline{\mathrm{CE}}(z, y)"
+        ),
+        problem="semantic segmentation (the nnU-Net default)",
+        summary="Dice for overlap of small classes plus cross-entropy for smooth, well-scaled gradients.",
+        reference="isensee2021nnunet",
+        defaults={"dice_weight": 1.0, "ce_weight": 1.0, "eps": 1e-6},
+        variable="margin m of the true class over the other (two classes, one pixel)",
+        domain=(-10.0, 10.0),
+        profile=_two_class_margin_profile(SG.dice_cross_entropy),
+        convex=False,
+        smooth=True,
+        bounded_below=0.0,
+        robust=True,
+        symmetric=False,
+    ),
+    LossSpec(
+        name="wasserstein_critic",
+        family="generative",
+        fn=AD.wasserstein_critic,
+        formula=r"\mathbb{E}[D(\tilde x)] - \mathbb{E}[D(x)]",
+        problem="training the critic of a Wasserstein GAN",
+        summary="The negated Wasserstein-1 estimate; unbounded below unless the critic is Lipschitz.",
+        reference="arjovsky2017wasserstein",
+        variable=_SCORE,
+        domain=(-10.0, 10.0),
+        profile=_fake_score_profile,
+        convex=True,
+        smooth=True,
+        bounded_below=None,
+        robust=True,
+        symmetric=False,
+    ),
+    LossSpec(
+        name="wasserstein_generator",
+        family="generative",
+        fn=AD.wasserstein_generator,
+        formula=r"-\mathbb{E}[D(G(z))]",
+        problem="training the generator of a Wasserstein GAN",
+        summary="Raise the critic's score of generated samples; no saturation when the critic wins.",
+        reference="arjovsky2017wasserstein",
+        variable="critic score s of a generated sample",
+        domain=(-10.0, 10.0),
+        profile=_generator_score_profile,
+        convex=True,
+        smooth=True,
+        bounded_below=None,
+        robust=True,
+        symmetric=False,
+    ),
+    LossSpec(
+        name="gradient_penalty",
+        family="generative",
+        fn=AD.gradient_penalty,
+        formula=r"\lambda\,\mathbb{E}_{\hat x}\bigl[(\|\nabla_{\hat x} D(\hat x)\|_2 - 1)^2\bigr]",
+        problem="keeping a WGAN critic 1-Lipschitz (WGAN-GP)",
+        summary="Pulls the critic's gradient norm towards 1 at random points between real and fake.",
+        reference="gulrajani2017improved",
+        defaults={"weight": 10.0, "generator": None},
+        example_params={"weight": 10.0},
+        variable="slope a of a linear critic D(x) = a·x (gradient norm |a|)",
+        domain=(-3.0, 3.0),
+        profile=_linear_critic_slope_profile,
+        convex=False,
+        smooth=False,
+        bounded_below=0.0,
+        robust=False,
+        symmetric=True,
+    ),
+    LossSpec(
+        name="l1_penalty",
+        fn=RG.l1_penalty,
+        formula=r"\sum_j |w_j|",
+        summary="Lasso: a constant pull to zero that makes weights exactly 0 (sparsity).",
+        reference="tibshirani1996regression",
+        profile=_weight_profile(RG.l1_penalty),
+        convex=True,
+        smooth=False,
+        robust=True,
+        **_REGULARIZATION,
+    ),
+    LossSpec(
+        name="l2_penalty",
+        fn=RG.l2_penalty,
+        formula=r"\sum_j w_j^2",
+        summary="Ridge / weight decay: a pull proportional to the weight (no ½; SGD decay λ = λ/2·this).",
+        reference="hoerl1970ridge",
+        profile=_weight_profile(RG.l2_penalty),
+        convex=True,
+        smooth=True,
+        robust=False,
+        **_REGULARIZATION,
+    ),
+    LossSpec(
+        name="elastic_net_penalty",
+        fn=RG.elastic_net_penalty,
+        formula=r"\lambda_1\sum_j |w_j| + \lambda_2\sum_j w_j^2",
+        summary="L1's sparsity with L2's stability under correlated features.",
+        reference="zou2005regularization",
+        defaults={"l1": 1.0, "l2": 1.0},
+        example_params={"l1": 1.0, "l2": 1.0},
+        profile=_weight_profile(RG.elastic_net_penalty),
+        convex=True,
+        smooth=False,
+        robust=False,
+        **_REGULARIZATION,
+    ),
+]
+
+
+def _reward_margin_profile(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    # Rewards (m, 0): m is the reward margin r_c − r_r.
+    def profile(m: Tensor, **params: float) -> Tensor:
+        return fn(m, torch.zeros_like(m), reduction="none", **params)
+
+    return profile
+
+
+def _implicit_margin_profile(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    # log π(y_w) = h, and the three other log-probabilities 0: the implicit-reward margin
+    # h = (log π_c − log π_ref,c) − (log π_r − log π_ref,r) equals the variable.
+    def profile(h: Tensor, **params: float) -> Tensor:
+        zero = torch.zeros_like(h)
+        return fn(h, zero, zero, zero, reduction="none", **params)
+
+    return profile
+
+
+def _log_odds_ratio_profile(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    # log P_w = log σ(d) has log odds exactly d; log P_l = log σ(0) = −log 2 has log odds 0,
+    # so the log odds ratio of chosen to rejected equals the variable d.
+    def profile(d: Tensor, **params: float) -> Tensor:
+        chosen = torch.nn.functional.logsigmoid(d)
+        rejected = torch.nn.functional.logsigmoid(torch.zeros_like(d))
+        return fn(chosen, rejected, reduction="none", **params)
+
+    return profile
+
+
+_ALIGNMENT = dict(family="alignment")
+_IMPLICIT_MARGIN = "implicit-reward margin h = log(π_θ/π_ref)(y_w) − log(π_θ/π_ref)(y_l)"
+
+
+# --- entries (paste into _ENTRIES) ------------------------------------------------------------
+ALIGNMENT_ENTRIES = [
+    LossSpec(
+        name="pairwise_ranking",
+        fn=AL.pairwise_ranking,
+        formula=r"-\log\sigma(r_c - r_r)",
+        problem="reward modelling from pairwise preferences",
+        summary="Bradley–Terry negative log-likelihood that the chosen answer out-scores the rejected one.",
+        reference="ouyang2022training",
+        variable="reward margin m = r_c − r_r",
+        domain=(-10.0, 10.0),
+        profile=_reward_margin_profile(AL.pairwise_ranking),
+        convex=True,
+        smooth=True,
+        bounded_below=0.0,
+        robust=True,
+        symmetric=False,
+        **_ALIGNMENT,
+    ),
+    LossSpec(
+        name="dpo",
+        fn=AL.dpo,
+        formula=(
+            r"-\log\sigma\Bigl(\beta\Bigl[\log\frac{\pi_\theta(y_w|x)}{\pi_{\mathrm{ref}}(y_w|x)}"
+            r" - \log\frac{\pi_\theta(y_l|x)}{\pi_{\mathrm{ref}}(y_l|x)}\Bigr]\Bigr)"
+        ),
+        problem="LLM preference alignment from pairs (offline, with a reference model)",
+        summary="Bradley–Terry on the policy's implicit rewards β·log(π_θ/π_ref): no reward model, no RL.",
+        reference="rafailov2023direct",
+        defaults={"beta": 0.1},
+        example_params={"beta": 0.1},
+        variable=_IMPLICIT_MARGIN,
+        domain=(-50.0, 50.0),
+        profile=_implicit_margin_profile(AL.dpo),
+        convex=True,
+        smooth=True,
+        bounded_below=0.0,
+        robust=True,
+        symmetric=False,
+        **_ALIGNMENT,
+    ),
+    LossSpec(
+        name="ipo",
+        fn=AL.ipo,
+        formula=(
+            r"\Bigl(\log\frac{\pi_\theta(y_w|x)}{\pi_{\mathrm{ref}}(y_w|x)}"
+            r" - \log\frac{\pi_\theta(y_l|x)}{\pi_{\mathrm{ref}}(y_l|x)} - \frac{1}{2\tau}\Bigr)^2"
+        ),
+        problem="LLM preference alignment from pairs (offline, with a reference model)",
+        summary="Regresses DPO's margin onto 1/(2τ) instead of pushing it to infinity: resists overfitting.",
+        reference="azar2024general",
+        defaults={"tau": 0.1},
+        example_params={"tau": 0.1},
+        variable=_IMPLICIT_MARGIN,
+        domain=(-10.0, 20.0),
+        profile=_implicit_margin_profile(AL.ipo),
+        convex=True,
+        smooth=True,
+        bounded_below=0.0,
+        robust=False,
+        symmetric=False,
+        **_ALIGNMENT,
+    ),
+    LossSpec(
+        name="kto",
+        fn=AL.kto,
+        formula=(
+            r"\lambda_y - v(x,y),\quad v(x,y) = \begin{cases}"
+            r"\lambda_D\,\sigma\bigl(\beta(r_\theta(x,y) - z_0)\bigr) & y\ \text{desirable}\\"
+            r"\lambda_U\,\sigma\bigl(\beta(z_0 - r_\theta(x,y))\bigr) & y\ \text{undesirable}"
+            r"\end{cases}"
+        ),
+        problem="LLM alignment from unpaired good/bad feedback (with a reference model)",
+        summary="Prospect-theory value of each answer against a KL reference point; needs no pairs.",
+        reference="ethayarajh2024kto",
+        defaults={"beta": 0.1, "desirable_weight": 1.0, "undesirable_weight": 1.0, "kl": None},
+        **_ALIGNMENT,
+    ),
+    LossSpec(
+        name="orpo",
+        fn=AL.orpo,
+        formula=(
+            r"\mathcal{L}_{\mathrm{SFT}} - \beta\log\sigma\Bigl(\log"
+            r"\frac{\mathrm{odds}_\theta(y_w|x)}{\mathrm{odds}_\theta(y_l|x)}\Bigr),\quad"
+            r"\mathrm{odds}_\theta(y|x) = \frac{P_\theta(y|x)}{1 - P_\theta(y|x)}"
+        ),
+        problem="LLM preference alignment from pairs, folded into SFT (no reference model)",
+        summary="SFT plus a log-odds-ratio penalty on the rejected answer; inputs are per-token average log-probs.",
+        reference="hong2024orpo",
+        defaults={"beta": 0.1, "chosen_nll": None},
+        example_params={"beta": 0.1},
+        variable="log odds ratio d = log odds(y_w) − log odds(y_l)",
+        domain=(-10.0, 10.0),
+        profile=_log_odds_ratio_profile(AL.orpo),
+        convex=True,
+        smooth=True,
+        bounded_below=0.0,
+        robust=True,
+        symmetric=False,
+        **_ALIGNMENT,
+    ),
+    LossSpec(
+        name="ppo_clip",
+        fn=AL.ppo_clip,
+        formula=(
+            r"-\min\bigl(\rho A,\ \mathrm{clip}(\rho, 1-\varepsilon, 1+\varepsilon)\,A\bigr),\quad"
+            r"\rho = \frac{\pi_\theta(a|s)}{\pi_{\mathrm{old}}(a|s)}"
+        ),
+        problem="RLHF policy optimisation (on-policy reinforcement learning)",
+        summary="Pessimistic clipped surrogate: no gain from moving the policy ratio past 1 ± ε.",
+        reference="schulman2017proximal",
+        defaults={"clip": 0.2},
+        bounded_below=None,
+        **_ALIGNMENT,
+    ),
+]
+
+
+# The book's order of families: the chapters' order.
+_FAMILY_ORDER = (
+    "regression",
+    "classification",
+    "divergence",
+    "metric",
+    "sequence",
+    "segmentation",
+    "generative",
+    "regularization",
+    "alignment",
+)
+_ENTRIES: list[LossSpec] = sorted(
+    [
+        *_CORE_ENTRIES,
+        *DIVERGENCE_ETC_ENTRIES,
+        *METRIC_ENTRIES,
+        *SEQUENCE_ENTRIES,
+        *ALIGNMENT_ENTRIES,
+    ],
+    key=lambda spec: _FAMILY_ORDER.index(spec.family),
+)
 
 CATALOG: dict[str, LossSpec] = {spec.name: spec for spec in _ENTRIES}
 FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(spec.family for spec in _ENTRIES))

@@ -1,0 +1,243 @@
+"""Interactive figures, written once and shown two ways.
+
+A chapter writes one plotting function ``plot(**params) -> Figure`` and passes
+it to :func:`interactive_figure` together with a grid of values for each
+parameter. The result is
+
+* **live** in Jupyter and Colab: an ipywidgets slider per parameter that
+  redraws the figure (works on ipywidgets 7.7, which Colab ships, and 8);
+* **kernel-free** in the static site: the figure pre-rendered for every value
+  of one parameter, and an HTML range input with a few lines of JavaScript that
+  swaps the frames -- no kernel, no CDN, works offline.
+
+Which one you get: the ``LOSSBOOK_WIDGETS`` environment variable (``"live"``
+or ``"static"``) decides; otherwise live when ipywidgets can be imported inside
+a running IPython kernel, static elsewhere. The book's committed outputs are
+produced with ``LOSSBOOK_WIDGETS=static`` (``tools/execute_notebooks.py`` and
+the test suite set it), so the site shows working sliders, while a reader who
+runs the notebook gets the live control.
+
+Importing this module imports matplotlib; ipywidgets is imported only for the
+live mode.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import os
+from collections.abc import Callable, Mapping, Sequence
+from itertools import count
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+PlotFunction = Callable[..., Figure]
+AltText = str | Callable[..., str]
+
+_slider_ids = count(1)
+
+
+def _format(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _alt(alt: AltText, params: Mapping[str, object]) -> str:
+    return alt(**params) if callable(alt) else alt
+
+
+def _png_data_uri(fig: Figure, dpi: int) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def choose_mode() -> str:
+    """``"live"`` or ``"static"``: the environment variable, else whether a kernel is running."""
+    forced = os.environ.get("LOSSBOOK_WIDGETS", "").strip().lower()
+    if forced in ("live", "static"):
+        return forced
+    if forced:
+        raise ValueError(f"LOSSBOOK_WIDGETS must be 'live' or 'static', got {forced!r}")
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        return "static"
+    return "live" if shell is not None and getattr(shell, "kernel", None) is not None else "static"
+
+
+class StaticSlider:
+    """A kernel-free slider: pre-rendered PNG frames and a range input (HTML + JS).
+
+    Displayed through ``_repr_html_``; the HTML is deterministic apart from the
+    PNG bytes, which the nbval sanitize file masks, so strict nbval compares
+    the slider's labels, values and alt texts.
+    """
+
+    def __init__(
+        self,
+        frames: Sequence[str],
+        labels: Sequence[str],
+        alts: Sequence[str],
+        *,
+        name: str,
+        start: int,
+        caption: str | None = None,
+    ) -> None:
+        if not (len(frames) == len(labels) == len(alts)) or not frames:
+            raise ValueError("frames, labels and alts must be non-empty and of equal length")
+        self.frames, self.labels, self.alts = list(frames), list(labels), list(alts)
+        self.name, self.start, self.caption = name, start, caption
+        self.element_id = f"lossbook-slider-{next(_slider_ids)}"
+
+    def __repr__(self) -> str:
+        return f"<kernel-free slider over {self.name}: {len(self.frames)} frames>"
+
+    def _repr_html_(self) -> str:
+        i, k = self.element_id, self.start
+        esc = html.escape
+        caption = f"<figcaption>{esc(self.caption)}</figcaption>" if self.caption else ""
+        data = json.dumps({"frames": self.frames, "labels": self.labels, "alts": self.alts})
+        return (
+            f'<figure class="lossbook-slider" id="{i}">\n'
+            f'<img id="{i}-img" src="{self.frames[k]}" alt="{esc(self.alts[k])}" '
+            f'style="max-width:100%;height:auto;background:white">\n'
+            f'<div><label for="{i}-input">{esc(self.name)} = </label>'
+            f'<output id="{i}-value" for="{i}-input">{esc(self.labels[k])}</output></div>\n'
+            f'<input type="range" id="{i}-input" min="0" max="{len(self.frames) - 1}" '
+            f'step="1" value="{k}" aria-label="{esc(self.name)}" style="width:60%">\n'
+            f"{caption}</figure>\n"
+            f"<script>(function () {{\n"
+            f"  const d = {data};\n"
+            f'  const img = document.getElementById("{i}-img");\n'
+            f'  const out = document.getElementById("{i}-value");\n'
+            f'  document.getElementById("{i}-input").addEventListener("input", function (e) {{\n'
+            f"    const j = Number(e.target.value);\n"
+            f"    img.src = d.frames[j]; img.alt = d.alts[j]; out.textContent = d.labels[j];\n"
+            f"  }});\n"
+            f"}})();</script>\n"
+        )
+
+
+def static_slider(
+    plot: PlotFunction,
+    name: str,
+    values: Sequence[object],
+    *,
+    fixed: Mapping[str, object] | None = None,
+    start: object | None = None,
+    alt: AltText = "",
+    caption: str | None = None,
+    dpi: int = 72,
+) -> StaticSlider:
+    """Pre-render ``plot`` for every value of parameter ``name`` (others ``fixed``)."""
+    fixed = dict(fixed or {})
+    frames, labels, alts = [], [], []
+    for value in values:
+        params = {**fixed, name: value}
+        frames.append(_png_data_uri(plot(**params), dpi))
+        labels.append(_format(value))
+        alts.append(_alt(alt, params))
+    start_index = list(values).index(start) if start is not None else len(values) // 2
+    return StaticSlider(frames, labels, alts, name=name, start=start_index, caption=caption)
+
+
+def live_control(
+    plot: PlotFunction,
+    sliders: Mapping[str, Sequence[object]],
+    defaults: Mapping[str, object],
+):
+    """An ipywidgets box: one ``SelectionSlider`` per parameter and the redrawn figure.
+
+    Uses only APIs common to ipywidgets 7.7 and 8 (``SelectionSlider``,
+    ``Output``, ``observe``). Returns the ``VBox``; its ``controls`` attribute
+    maps names to sliders and ``redraw_count`` counts redraws (for tests).
+    """
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    controls = {
+        name: widgets.SelectionSlider(
+            options=[(_format(v), v) for v in values],
+            value=defaults[name],
+            description=name,
+            continuous_update=False,
+        )
+        for name, values in sliders.items()
+    }
+    output = widgets.Output()
+    box = widgets.VBox([*controls.values(), output])
+    box.controls = controls
+    box.redraw_count = 0
+
+    def redraw(_change: object = None) -> None:
+        params = {name: control.value for name, control in controls.items()}
+        with output:
+            output.clear_output(wait=True)
+            fig = plot(**params)
+            display(fig)
+            plt.close(fig)
+        box.redraw_count += 1
+
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    redraw()
+    return box
+
+
+def interactive_figure(
+    plot: PlotFunction,
+    sliders: Mapping[str, Sequence[object]],
+    *,
+    defaults: Mapping[str, object] | None = None,
+    static: str | None = None,
+    alt: AltText = "",
+    caption: str | None = None,
+    mode: str | None = None,
+):
+    """Show ``plot(**params)`` with a slider per parameter, live or kernel-free.
+
+    Args:
+        plot: draws one figure from keyword parameters and returns it.
+        sliders: parameter name -> the values its slider offers (the grid the
+            static site pre-renders; a few to two dozen values).
+        defaults: starting value per parameter (each must be in its grid);
+            the middle of each grid by default.
+        static: which parameter the kernel-free slider moves (the first by
+            default); the others stay at their defaults there.
+        alt: alt text for the figure, or a function of the parameters giving it.
+        caption: optional caption under the kernel-free figure.
+        mode: ``"live"`` or ``"static"``; by default :func:`choose_mode` decides.
+
+    Returns:
+        an ipywidgets ``VBox`` (live) or a :class:`StaticSlider` (static);
+        either displays itself as a cell's last expression.
+    """
+    if not sliders:
+        raise ValueError("sliders must name at least one parameter")
+    grids = {name: list(values) for name, values in sliders.items()}
+    chosen = {name: grid[len(grid) // 2] for name, grid in grids.items()}
+    for name, value in (defaults or {}).items():
+        if name not in grids:
+            raise ValueError(f"defaults names {name!r}, which is not a slider: {list(grids)}")
+        if value not in grids[name]:
+            raise ValueError(f"default {name}={value!r} is not one of the slider's values")
+        chosen[name] = value
+    moved = static or next(iter(grids))
+    if moved not in grids:
+        raise ValueError(f"static={moved!r} is not a slider: {list(grids)}")
+    mode = mode or choose_mode()
+    if mode == "live":
+        return live_control(plot, grids, chosen)
+    if mode != "static":
+        raise ValueError(f"mode must be 'live' or 'static', got {mode!r}")
+    fixed = {name: value for name, value in chosen.items() if name != moved}
+    return static_slider(
+        plot, moved, grids[moved], fixed=fixed, start=chosen[moved], alt=alt, caption=caption
+    )
