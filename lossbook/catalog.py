@@ -18,6 +18,9 @@ Properties are claims about the loss *as a function of one scalar variable*
   direction of error (large residuals, very wrong margins) -- one bad point
   pulls with bounded force.
 * ``symmetric``: ``ℓ(x) = ℓ(−x)`` (``None`` when that makes no sense).
+* ``support``: where the variable naturally lives -- the whole real line
+  (the default) or an interval such as ``(0, 1)`` for a probability. The
+  robustness check follows the variable outward to the edge of its support.
 
 Losses with no scalar profile (CTC, set-based metric losses...) have
 ``profile=None`` and ``None`` for the shape properties.
@@ -56,6 +59,7 @@ class LossSpec:
     defaults: dict[str, object] = field(default_factory=dict)
     variable: str | None = None
     domain: tuple[float, float] | None = None
+    support: tuple[float, float] = (float("-inf"), float("inf"))
     profile: Callable[..., Tensor] | None = None
     example_params: dict[str, float] = field(default_factory=dict)
     convex: bool | None = None
@@ -212,6 +216,7 @@ _CORE_ENTRIES: list[LossSpec] = [
         defaults={"weight": None},
         variable="probability p of the true class",
         domain=(0.01, 0.99),
+        support=(0.0, 1.0),
         profile=lambda p: C.binary_cross_entropy(p, torch.ones_like(p), reduction="none"),
         convex=True,
         smooth=True,
@@ -479,6 +484,7 @@ DIVERGENCE_ETC_ENTRIES = [
         defaults={"dim": -1, "log_inputs": False},
         variable="model probability q of the first of two outcomes (reference P = (0.3, 0.7))",
         domain=(0.01, 0.99),
+        support=(0.0, 1.0),
         profile=_bernoulli_kl_profile(0.3),
         convex=True,
         smooth=True,
@@ -514,6 +520,7 @@ DIVERGENCE_ETC_ENTRIES = [
         defaults={"eps": 1e-6},
         variable="probability p of the true class at a single foreground pixel",
         domain=(0.01, 0.99),
+        support=(0.0, 1.0),
         profile=_dice_pixel_profile,
         convex=True,
         smooth=True,
