@@ -118,7 +118,11 @@ def check_probabilities(name: str, value: Tensor) -> None:
         lo, hi = value.min().item(), value.max().item()
         raise ValueError(
             f"{name} must hold probabilities in [0, 1], got values in [{lo:.4g}, {hi:.4g}]"
-            + ("; pass logits to the *_with_logits variant" if name == "probs" else "")
+            + (
+                "; if these are logits, use a *_with_logits loss or apply softmax/sigmoid first"
+                if name == "probs"
+                else ""
+            )
         )
 
 
@@ -176,8 +180,19 @@ def check_reduction(reduction: str) -> str:
 
 
 def reduce(loss: Tensor, reduction: str) -> Tensor:
-    """Apply ``reduction`` to per-element losses: ``"mean"``, ``"sum"`` or ``"none"``."""
+    """Apply ``reduction`` to per-element losses: ``"mean"``, ``"sum"`` or ``"none"``.
+
+    The mean over an empty batch is refused rather than returned as NaN: an
+    empty batch is almost always a bug upstream (a filter that removed
+    everything), and NaN would only surface later, far from its cause. The sum
+    over nothing is 0 and ``"none"`` returns the empty tensor, both correct.
+    """
     if reduction == "mean":
+        if loss.numel() == 0:
+            raise ValueError(
+                f"cannot average a loss over an empty batch (per-element losses of shape "
+                f"{tuple(loss.shape)}); use reduction='sum' (which gives 0) or check the inputs"
+            )
         return loss.mean()
     if reduction == "sum":
         return loss.sum()

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 import torch
-
-# Notebook kernels started by nbval inherit this: interactive figures render as
-# kernel-free sliders, exactly as in the committed outputs (see lossbook.widgets).
-os.environ.setdefault("LOSSBOOK_WIDGETS", "static")
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 

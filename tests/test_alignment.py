@@ -379,7 +379,10 @@ def test_kto_unpaired_lengths(device, n_c, n_r):
     none = A.kto(pc, pr, rc, rr, kl=0.2, reduction="none")
     assert none.shape == (n_c + n_r,)
     if n_c + n_r == 0:
-        assert torch.isnan(A.kto(pc, pr, rc, rr, kl=0.2))  # a mean over nothing, like torch
+        # the mean over nothing is refused (lossbook's empty-batch policy), the sum is 0
+        with pytest.raises(ValueError, match="cannot average a loss over an empty batch"):
+            A.kto(pc, pr, rc, rr, kl=0.2)
+        assert A.kto(pc, pr, rc, rr, kl=0.2, reduction="sum").item() == 0.0
         return
     expected = ref_kto(lst(pc), lst(pr), lst(rc), lst(rr), 0.1, 1.0, 1.0, 0.2, "none")
     assert_close_np(none, expected)
