@@ -75,3 +75,15 @@ def test_chapter_conventions(path):
     text = markdown(path)
     assert re.search(r"^#+ .*Exercises", text, re.M), "needs an Exercises section"
     assert "{cite" in text, "cite sources from the bibliography"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_static_figure_has_alt_text(path):
+    """Figures shown as PNG outputs need ``mystnb: image: alt`` cell metadata (accessibility)."""
+    missing = []
+    for cell in code_cells(path):
+        has_png = any("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+        alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt", "")
+        if has_png and len(alt.strip()) < 20:
+            missing.append(cell["execution_count"])
+    assert not missing, f"{path.name}: figures without alt text in cells {missing}"
