@@ -200,6 +200,7 @@ def interactive_figure(
     alt: AltText = "",
     caption: str | None = None,
     mode: str | None = None,
+    dpi: int = 72,
 ):
     """Show ``plot(**params)`` with a slider per parameter, live or kernel-free.
 
@@ -214,6 +215,8 @@ def interactive_figure(
         alt: alt text for the figure, or a function of the parameters giving it.
         caption: optional caption under the kernel-free figure.
         mode: ``"live"`` or ``"static"``; by default :func:`choose_mode` decides.
+        dpi: resolution of the pre-rendered frames (lower it for many frames:
+            each frame is embedded in the page).
 
     Returns:
         an ipywidgets ``VBox`` (live) or a :class:`StaticSlider` (static);
@@ -239,5 +242,12 @@ def interactive_figure(
         raise ValueError(f"mode must be 'live' or 'static', got {mode!r}")
     fixed = {name: value for name, value in chosen.items() if name != moved}
     return static_slider(
-        plot, moved, grids[moved], fixed=fixed, start=chosen[moved], alt=alt, caption=caption
+        plot,
+        moved,
+        grids[moved],
+        fixed=fixed,
+        start=chosen[moved],
+        alt=alt,
+        caption=caption,
+        dpi=dpi,
     )
