@@ -251,3 +251,19 @@ def interactive_figure(
         caption=caption,
         dpi=dpi,
     )
+
+
+def progress(iterable, *, desc: str | None = None, total: int | None = None):
+    """Wrap a training loop's iterable in a progress bar (``tqdm.auto``).
+
+    Live (Jupyter, Colab, a terminal) it shows a bar, as a widget or as text.
+    When the book's outputs are produced or checked (``LOSSBOOK_WIDGETS=static``)
+    the bar is disabled, so the committed outputs hold no timings and strict
+    nbval stays deterministic. Falls back to the plain iterable without tqdm.
+    """
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return iterable
+    disabled = choose_mode() == "static"
+    return tqdm(iterable, desc=desc, total=total, disable=disabled, leave=False)

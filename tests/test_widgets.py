@@ -10,7 +10,7 @@ import pytest
 matplotlib.use("Agg")
 
 from lossbook.plot import figure
-from lossbook.widgets import choose_mode, interactive_figure
+from lossbook.widgets import choose_mode, interactive_figure, progress
 
 calls: list[dict] = []
 
@@ -71,3 +71,12 @@ def test_mode_from_environment(monkeypatch):
     monkeypatch.setenv("LOSSBOOK_WIDGETS", "fancy")
     with pytest.raises(ValueError, match="LOSSBOOK_WIDGETS"):
         choose_mode()
+
+
+def test_progress_is_silent_when_outputs_are_recorded(monkeypatch, capsys):
+    monkeypatch.setenv("LOSSBOOK_WIDGETS", "static")
+    assert list(progress(range(5), desc="training")) == [0, 1, 2, 3, 4]
+    assert capsys.readouterr().err == ""
+    monkeypatch.setenv("LOSSBOOK_WIDGETS", "live")
+    assert list(progress(range(3), desc="training")) == [0, 1, 2]
+    assert "training" in capsys.readouterr().err  # a text bar outside a notebook
