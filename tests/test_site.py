@@ -241,6 +241,38 @@ def test_search_finds_a_loss_by_name(browser, server):
         page.close()
 
 
+SCREENSHOTS = {
+    "chapter.png": ("book/03_regression.html", "figure.lossbook-slider"),
+    "explorer.png": ("book/explorer.html", "figure.lossbook-slider"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCREENSHOTS))
+def test_readme_screenshots(browser, server, name):
+    """The README's screenshots, taken from the built site (committed copies: docs/screenshots).
+
+    Written to _build/screenshots; with LOSSBOOK_UPDATE_SCREENSHOTS=1 also to docs/screenshots.
+    """
+    path, selector = SCREENSHOTS[name]
+    if not (SITE / path).exists():
+        pytest.skip(f"{path} is not in this build")
+    page, _, _ = open_page(browser, server, path)
+    try:
+        page.set_viewport_size({"width": 1200, "height": 800})
+        page.locator(selector).first.scroll_into_view_if_needed()
+        page.evaluate("() => window.scrollBy(0, -120)")
+        png = page.screenshot()
+    finally:
+        page.close()
+    assert len(png) > 20_000, "a nearly blank screenshot"
+    targets = [SITE.parent / "screenshots"]
+    if os.environ.get("LOSSBOOK_UPDATE_SCREENSHOTS") == "1":
+        targets.append(ROOT / "docs" / "screenshots")
+    for folder in targets:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(png)
+
+
 def test_report_slowest_page_load():
     if LOAD_TIMES:
         slowest = sorted(LOAD_TIMES.items(), key=lambda kv: -kv[1])[:3]

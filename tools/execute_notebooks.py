@@ -5,7 +5,8 @@
 
 Each notebook runs in a fresh kernel with ``LOSSBOOK_WIDGETS=static`` (so the
 interactive figures are stored as kernel-free sliders, see lossbook.widgets)
-and its working directory set to ``book/``. Prints the time each one took and
+and ``OMP_NUM_THREADS=1`` (as in the test run), with its working directory set
+to ``book/``. Prints the time each one took and
 the total: the book's own cost, reported in CI (goal: < 30 s per chapter).
 """
 
@@ -27,6 +28,10 @@ def execute(path: Path, timeout: int = 600) -> float:
     """Run one notebook in place and return its wall-clock time in seconds."""
     notebook = nbformat.read(path, as_version=4)
     os.environ["LOSSBOOK_WIDGETS"] = "static"
+    # One thread: the chapters' models are tiny (threads only add overhead), and the
+    # committed outputs must be reproduced bit for bit by nbval, which uses the same
+    # setting (conftest.py) -- a parallel reduction may round differently.
+    os.environ["OMP_NUM_THREADS"] = "1"
     client = NotebookClient(
         notebook,
         timeout=timeout,
