@@ -215,7 +215,8 @@ def triplet(
         idx = mine_triplets(emb, labels, strategy="semi-hard", margin=0.2)
         loss = triplet(emb[idx[:, 0]], emb[idx[:, 1]], emb[idx[:, 2]], margin=0.2)
 
-    (with ``K = 0`` mined triplets, ``"mean"`` is NaN: check ``len(idx)``).
+    (with ``K = 0`` mined triplets, ``"mean"`` raises -- there is nothing to
+    average -- while ``"sum"`` gives 0: check ``len(idx)`` first).
 
     Args:
         anchor: anchor embeddings ``(N, D)``.
