@@ -12,3 +12,44 @@ os.environ["LOSSBOOK_WIDGETS"] = "static"
 # (tools/execute_notebooks.py): identical arithmetic, and no oversubscription
 # when pytest-xdist runs two notebooks at once on two cores.
 os.environ["OMP_NUM_THREADS"] = "1"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Report the book's own cost: each notebook's execution time, and lossbook's import time.
+
+    Reported, never asserted (timings on shared machines are noise; see bench/).
+    Goals: every chapter under 30 s, the whole book under 5 min on 2 cores, and
+    ``import lossbook`` adding at most 0.3 s to ``import torch``.
+    """
+    import subprocess
+    import sys
+    from collections import defaultdict
+
+    seconds: dict[str, float] = defaultdict(float)
+    for outcome in ("passed", "failed", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            nodeid = getattr(report, "nodeid", "")
+            if nodeid.startswith("book/") and nodeid.split("::")[0].endswith(".ipynb"):
+                seconds[nodeid.split("::")[0]] += getattr(report, "duration", 0.0)
+    write = terminalreporter.write_line
+    if seconds:
+        terminalreporter.section("notebook execution times (strict nbval)")
+        for path, total in sorted(seconds.items(), key=lambda kv: -kv[1]):
+            write(f"{total:7.1f} s  {path}")
+        write(f"{sum(seconds.values()):7.1f} s  total ({len(seconds)} notebooks)")
+
+    probe = (
+        "import time; t0 = time.perf_counter(); import torch; t1 = time.perf_counter(); "
+        "import lossbook; t2 = time.perf_counter(); print(t1 - t0, t2 - t1)"
+    )
+    runs = []
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+        if out.returncode == 0:
+            runs.append(tuple(float(v) for v in out.stdout.split()))
+    if runs:
+        torch_s, extra_s = sorted(runs, key=lambda r: r[1])[len(runs) // 2]
+        terminalreporter.section("import time")
+        write(
+            f"import torch: {torch_s:.2f} s; import lossbook adds {extra_s:.3f} s (goal <= 0.3 s)"
+        )

@@ -80,3 +80,12 @@ def test_progress_is_silent_when_outputs_are_recorded(monkeypatch, capsys):
     monkeypatch.setenv("LOSSBOOK_WIDGETS", "live")
     assert list(progress(range(3), desc="training")) == [0, 1, 2]
     assert "training" in capsys.readouterr().err  # a text bar outside a notebook
+
+
+def test_importing_lossbook_loads_no_plotting_or_widget_library():
+    import subprocess
+    import sys
+
+    probe = "import sys, lossbook; print(sorted(m for m in ('matplotlib', 'ipywidgets', 'IPython') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
