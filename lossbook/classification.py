@@ -233,6 +233,9 @@ def binary_cross_entropy_with_logits(
                    = w_+\, y\,\operatorname{softplus}(-z) + (1 - y)\operatorname{softplus}(z)
 
     using ``log σ(z) = −softplus(−z)`` and ``log(1 − σ(z)) = −softplus(z)``.
+    (The shorter ``softplus(z) − y·z`` is the same function, but for a
+    confident right answer it subtracts two nearly equal numbers and loses the
+    tiny loss to rounding; the two-term form keeps it.)
     ``softplus(x) = log(1 + eˣ)`` is evaluated stably
     (``max(x, 0) + log1p(e^{−|x|})``), so logits of ``±1e4`` give exact, finite
     losses. ``pos_weight`` (``w₊``) up-weights the positive term; a per-class

@@ -124,8 +124,8 @@ def kl_divergence(
         _check_log_probabilities("p", p)
         _check_log_probabilities("q", q)
         support = p != float("-inf")  # where P has mass (NaN counts, so it propagates)
-        log_p = torch.where(support, p, torch.zeros_like(p))
-        log_q = torch.where(support, q, torch.zeros_like(q))
+        log_p = torch.where(support, p, 0.0)
+        log_q = torch.where(support, q, 0.0)
         prob_p = torch.exp(log_p)
     else:
         check_probabilities("p", p)
@@ -134,11 +134,11 @@ def kl_divergence(
         # Double where: the logs below are only ever taken of safe values, so neither
         # the value nor the gradient of an entry outside the support can be NaN.
         prob_p = p
-        log_p = torch.log(torch.where(support, p, torch.ones_like(p)))
-        log_q = torch.log(torch.where(support, q, torch.ones_like(q)))
+        log_p = torch.log(torch.where(support, p, 1.0))
+        log_q = torch.log(torch.where(support, q, 1.0))
 
     # p_i (log p_i − log q_i), and exactly 0 where p_i = 0 (unless q_i is NaN: NaN propagates).
-    outside = torch.where(torch.isnan(q), q, torch.zeros_like(q))
+    outside = torch.where(torch.isnan(q), q, 0.0)
     terms = torch.where(support, prob_p * (log_p - log_q), outside)
     return reduce(terms.sum(dim=dim), reduction)
 
