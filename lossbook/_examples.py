@@ -293,3 +293,60 @@ def example_inputs(
     if name not in builders:
         raise KeyError(f"no example inputs for {name!r}")
     return builders[name]()
+
+
+#: Stated tolerance of a half-precision result relative to float32 on the same example
+#: (inputs rounded to half first): |half − float32| <= rtol · max(|float32|, 1).
+HALF_TOLERANCE = {torch.float16: 1e-2, torch.bfloat16: 5e-2}
+
+
+@dataclass
+class HalfPrecisionResult:
+    """How one loss behaves in one half-precision dtype (see :func:`half_precision`)."""
+
+    loss: str
+    dtype: torch.dtype
+    supported: bool
+    relative_error: float | None = None
+    finite_gradients: bool | None = None
+    error: str | None = None
+
+    @property
+    def within_tolerance(self) -> bool:
+        return self.relative_error is not None and self.relative_error <= HALF_TOLERANCE[self.dtype]
+
+
+def half_precision(
+    name: str, dtype: torch.dtype, *, n: int = 16, seed: int = 0
+) -> HalfPrecisionResult:
+    """Run loss ``name`` on example inputs in ``dtype`` and compare with float32.
+
+    Supported means the loss returns a finite value of dtype ``dtype`` (a loss
+    that refuses the dtype must raise a ``TypeError`` naming it).
+    """
+    from .catalog import CATALOG
+
+    fn = CATALOG[name].fn
+    reference = fn(*(ex := example_inputs(name, n, seed=seed)).args, **ex.kwargs).item()
+    half = example_inputs(name, n, seed=seed, dtype=dtype)
+    leaves = []
+    for i in half.differentiable:
+        if isinstance(half.args[i], list):
+            half.args[i] = [t.detach().clone().requires_grad_(True) for t in half.args[i]]
+            leaves.extend(half.args[i])
+        else:
+            half.args[i] = half.args[i].detach().clone().requires_grad_(True)
+            leaves.append(half.args[i])
+    try:
+        value = fn(*half.args, **half.kwargs)
+    except TypeError as error:
+        return HalfPrecisionResult(name, dtype, supported=False, error=str(error))
+    supported = value.dtype == dtype and bool(torch.isfinite(value).all())
+    grads = torch.autograd.grad(value.sum(), leaves) if leaves else []
+    return HalfPrecisionResult(
+        name,
+        dtype,
+        supported=supported,
+        relative_error=abs(value.float().item() - reference) / max(abs(reference), 1.0),
+        finite_gradients=all(bool(torch.isfinite(g).all()) for g in grads),
+    )
