@@ -81,7 +81,12 @@ def main(argv: list[str] | None = None) -> int:
     out = ROOT / "bench" / "results" / f"scale-{device.type}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     header = "\n".join(f"- {k}: {v}" for k, v in info.items())
-    out.write_text(f"# Scale ({device.type})\n\n{header}\n\n{report}\n")
+    note = (
+        "The peak counts every N x N temporary of one call (distances, int64 sort indices, "
+        "boolean masks, gradients), hence several times one float32 N x N matrix; no "
+        "N x N x N tensor is formed (at N = 4096 it would be 64 GiB as booleans)."
+    )
+    out.write_text(f"# Scale ({device.type})\n\n{header}\n\n{report}\n\n{note}\n")
     print(f"written to {out}")
     return 0
 
