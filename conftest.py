@@ -38,6 +38,21 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             write(f"{total:7.1f} s  {path}")
         write(f"{sum(seconds.values()):7.1f} s  total ({len(seconds)} notebooks)")
 
+    site, loads = [], []
+    for report in terminalreporter.stats.get("passed", []):
+        for key, value in getattr(report, "user_properties", []):
+            if key == "site_report":
+                site.append(value)
+            elif key == "page_load_ms":
+                loads.append(value)
+    if site or loads:
+        terminalreporter.section("the built site")
+        for line in site:
+            write(line)
+        if loads:
+            path, ms = max(loads, key=lambda kv: kv[1])
+            write(f"slowest page load: {path}, {ms:.0f} ms to the load event ({len(loads)} pages)")
+
     probe = (
         "import time; t0 = time.perf_counter(); import torch; t1 = time.perf_counter(); "
         "import lossbook; t2 = time.perf_counter(); print(t1 - t0, t2 - t1)"

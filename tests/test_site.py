@@ -108,11 +108,17 @@ def test_every_image_has_alt_text_or_a_caption(page):
     assert not missing, f"{page}: images without alt text or caption: {missing}"
 
 
-def test_page_weight_report():
+def test_page_weight_report(record_property):
     weights = sorted(((*page_weight(SITE / p), p) for p in PAGES), reverse=True)
     print("\nheaviest pages: own weight (HTML + frames + images) / first visit (+ theme, MathJax)")
     for own, first, page in weights[:5]:
         print(f"  {own / 2**20:5.2f} MB / {first / 2**20:5.2f} MB  {page}")
+    own, first, page = weights[0]
+    record_property(
+        "site_report",
+        f"heaviest page: {page}, {own / 2**20:.2f} MB own "
+        f"({first / 2**20:.2f} MB on a first visit, theme and MathJax included)",
+    )
     too_heavy = [(p, round(own / 2**20, 2)) for own, _, p in weights if own > MAX_PAGE_BYTES]
     assert not too_heavy, f"pages over 2 MB: {too_heavy}"
 
@@ -168,7 +174,7 @@ def browser():
 LOAD_TIMES: dict[str, float] = {}
 
 
-def open_page(browser, origin: str, path: str):
+def open_page(browser, origin: str, path: str, record_property=None):
     url = f"{origin}/{path}"
     page = browser.new_page()
     problems = {"console": [], "external": []}
@@ -186,12 +192,14 @@ def open_page(browser, origin: str, path: str):
     page.wait_for_load_state("networkidle")
     timing = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
     LOAD_TIMES[path] = timing
+    if record_property is not None:
+        record_property("page_load_ms", (path, timing))
     return page, response, problems
 
 
 @pytest.mark.parametrize("page_path", PAGES)
-def test_page_loads_typesets_and_its_sliders_move(browser, server, page_path):
-    page, response, problems = open_page(browser, server, page_path)
+def test_page_loads_typesets_and_its_sliders_move(browser, server, page_path, record_property):
+    page, response, problems = open_page(browser, server, page_path, record_property)
     try:
         assert response.ok
         # MathJax: every math node typeset, no raw TeX delimiters left in the text
