@@ -171,9 +171,6 @@ def browser():
         browser.close()
 
 
-LOAD_TIMES: dict[str, float] = {}
-
-
 def open_page(browser, origin: str, path: str, record_property=None):
     url = f"{origin}/{path}"
     page = browser.new_page()
@@ -191,7 +188,6 @@ def open_page(browser, origin: str, path: str, record_property=None):
     response = page.goto(url)
     page.wait_for_load_state("networkidle")
     timing = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
-    LOAD_TIMES[path] = timing
     if record_property is not None:
         record_property("page_load_ms", (path, timing))
     return page, response, problems
@@ -279,9 +275,3 @@ def test_readme_screenshots(browser, server, name):
     for folder in targets:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(png)
-
-
-def test_report_slowest_page_load():
-    if LOAD_TIMES:
-        slowest = sorted(LOAD_TIMES.items(), key=lambda kv: -kv[1])[:3]
-        print("\nslowest page loads (ms, load event):", [(k, round(v)) for k, v in slowest])
