@@ -26,7 +26,7 @@ from .classification import (
     squared_hinge,
 )
 from .divergence import gaussian_kl, kl_divergence
-from .metric import clip_loss, contrastive, info_nce, mine_triplets, triplet
+from .metric import clip_loss, contrastive, info_nce, mine_triplets, nt_xent, triplet
 from .regression import huber, log_cosh, mae, mse, quantile
 from .regularization import elastic_net_penalty, l1_penalty, l2_penalty
 from .segmentation import dice, dice_cross_entropy
@@ -58,6 +58,7 @@ __all__ = [
     "mine_triplets",
     "info_nce",
     "clip_loss",
+    "nt_xent",
     # sequences
     "ctc",
     "ctc_alpha",

@@ -182,6 +182,18 @@ def example_inputs(
     builders["info_nce"] = info_nce
     builders["clip_loss"] = info_nce
 
+    def nt_xent() -> Example | None:
+        if perfect:
+            return None
+        # one loss per view: (2N,), so a permutation of the N rows is not a permutation of it
+        return Example(
+            [rnd(n, EMBEDDING_DIM), rnd(n, EMBEDDING_DIM)],
+            none_shape=(2 * n,),
+            differentiable=(0, 1),
+        )
+
+    builders["nt_xent"] = nt_xent
+
     def ctc() -> Example | None:
         if perfect:
             return None

@@ -386,6 +386,16 @@ METRIC_ENTRIES = [
         reference="radford2021learning",
         defaults={"temperature": 0.07},
     ),
+    LossSpec(
+        name="nt_xent",
+        family="metric",
+        fn=M.nt_xent,
+        formula=r"-\log \frac{e^{s(z_i, z_{p(i)})/\tau}}{\sum_{k \ne i} e^{s(z_i, z_k)/\tau}},\ i = 1 \dots 2N",
+        problem="self-supervised contrastive learning from two augmented views (SimCLR)",
+        summary="SimCLR's InfoNCE over 2N views: each view picks its partner among the other 2N − 1.",
+        reference="chen2020simple",
+        defaults={"temperature": 0.1},
+    ),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Tests for lossbook.metric: contrastive, triplet, mine_triplets, info_nce, clip_loss.
+"""Tests for lossbook.metric: contrastive, triplet, mine_triplets, info_nce, clip_loss, nt_xent.
 
 References, all independent of the code under test:
 
@@ -8,7 +8,9 @@ References, all independent of the code under test:
 * a brute-force Python enumeration of triplets (itertools) for the mining strategies;
 * published test vectors: optax's NT-Xent test (google-deepmind/optax,
   ``optax/losses/_self_supervised_test.py``, ``NtxentTest``) and the example in
-  optax's ``triplet_margin_loss`` docstring (``optax/losses/_self_supervised.py``).
+  optax's ``triplet_margin_loss`` docstring (``optax/losses/_self_supervised.py``);
+  for nt_xent, the same NtxentTest vector and the example in optax's ``ntxent``
+  docstring (same file), whose four 1-D embeddings are all positive.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from lossbook.metric import clip_loss, contrastive, info_nce, mine_triplets, triplet
+from lossbook.metric import clip_loss, contrastive, info_nce, mine_triplets, nt_xent, triplet
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -90,6 +92,20 @@ def np_clip(img, txt, tau):
     rows = [np_neg_log_softmax(sim[i], i) for i in range(n)]
     cols = [np_neg_log_softmax([sim[j][i] for j in range(n)], i) for i in range(n)]
     return np.array([(r + c) / 2 for r, c in zip(rows, cols, strict=True)])
+
+
+def np_nt_xent(z1, z2, tau):
+    """SimCLR eq. 1, one anchor at a time over the 2N views [z1; z2]: partner i ± N, sum k ≠ i."""
+    views = [*z1, *z2]
+    n = len(z1)
+    out = []
+    for i in range(2 * n):
+        partner = i + n if i < n else i - n
+        others = [np_cos(views[i], views[k]) / tau for k in range(2 * n) if k != i]
+        m = max(others)
+        log_denominator = m + math.log(sum(math.exp(z - m) for z in others))
+        out.append(log_denominator - np_cos(views[i], views[partner]) / tau)
+    return np.array(out)
 
 
 def np_reduce(values: np.ndarray, reduction: str):
@@ -510,6 +526,165 @@ def test_clip_loss_gradcheck_and_tiny_temperature(device):
     assert torch.isfinite(loss) and torch.isfinite(gi).all() and torch.isfinite(gt).all()
     ref = np_clip(as_np(img), as_np(txt), 1e-3).mean()
     assert abs(loss.item() - ref) <= 1e-2 * max(1.0, ref)
+
+
+# --------------------------------------------------------------------------- nt_xent
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_nt_xent_matches_numpy(device, reduction, dtype):
+    z1, z2 = torch.randn(2, 7, 5, dtype=dtype, device=device)
+    z2 = z2 + 1.5 * z1  # positives more similar than most negatives
+    for tau in (0.05, 0.1, 0.5, 2.0):
+        got = nt_xent(z1, z2, temperature=tau, reduction=reduction)
+        assert got.dtype == dtype and got.device.type == device.type
+        if reduction == "none":
+            assert got.shape == (14,)
+        want = np_reduce(np_nt_xent(as_np(z1), as_np(z2), tau), reduction)
+        tol = 1e-10 if dtype == torch.float64 else 1e-4
+        np.testing.assert_allclose(as_np(got), want, rtol=tol, atol=tol)
+
+
+def test_nt_xent_matches_cross_entropy_without_the_diagonal(device):
+    # A second construction: drop each row's self-similarity column (no -inf mask) and
+    # let F.cross_entropy pick the partner among the remaining 2N − 1 columns.
+    n, tau = 6, 0.3
+    z1, z2 = torch.randn(2, n, 4, dtype=torch.float64, device=device)
+    views = torch.cat([z1, z2])
+    logits = _hand_logits(views, views, tau)
+    off_diagonal = ~torch.eye(2 * n, dtype=torch.bool, device=device)
+    logits = logits[off_diagonal].reshape(2 * n, 2 * n - 1)
+    rows = torch.arange(2 * n, device=device)
+    partner = (rows + n) % (2 * n)
+    target = partner - (partner > rows).long()  # column index once column i is removed
+    want = F.cross_entropy(logits, target, reduction="none")
+    torch.testing.assert_close(nt_xent(z1, z2, temperature=tau, reduction="none"), want)
+
+
+def test_nt_xent_optax_vectors(device):
+    # google-deepmind/optax, optax/losses/_self_supervised_test.py (NtxentTest): four
+    # embeddings, labels [0, 0, 1, 1] = two positive pairs (rows 0, 1 and rows 2, 3),
+    # τ = 0.07 -> 14.01032 (atol 1e-4). optax averages over the 4 ordered pairs, each
+    # against the rows of the other label: SimCLR's 2N = 4 views, 2N − 2 = 2 negatives.
+    ys = torch.tensor(
+        [[-1.9540, 1.0780], [0.2380, -0.5703], [1.8745, -0.0195], [-0.6719, -1.9210]],
+        device=device,
+    )
+    got = nt_xent(ys[[0, 2]], ys[[1, 3]], temperature=0.07)
+    assert abs(got.item() - 14.01032) < 1e-4
+    # optax.ntxent's docstring example: 1-D embeddings, all positive, labels [0, 0, 1, 1]
+    # -> loss 1.0986123 (= log 3: every cosine similarity is 1).
+    emb = torch.tensor([[0.08969027], [1.6291292], [0.8622629], [0.13612625]], device=device)
+    got = nt_xent(emb[[0, 2]], emb[[1, 3]], temperature=0.07)
+    assert abs(got.item() - 1.0986123) < 1e-6
+
+
+def test_nt_xent_view_order_and_relation_to_info_nce(device):
+    n = 5
+    z1, z2 = torch.randn(2, n, 3, dtype=torch.float64, device=device)
+    per_view = nt_xent(z1, z2, temperature=0.2, reduction="none")
+    # "none" lists the view-1 anchors first: swapping the views swaps the halves.
+    torch.testing.assert_close(nt_xent(z2, z1, temperature=0.2, reduction="none"), per_view.roll(n))
+    # Same positive as info_nce's cross-view form, plus N − 1 same-view negatives in the
+    # denominator: every anchor's loss is strictly larger.
+    cross_view = torch.cat(
+        [
+            info_nce(z1, z2, temperature=0.2, reduction="none"),
+            info_nce(z2, z1, temperature=0.2, reduction="none"),
+        ]
+    )
+    assert (per_view > cross_view).all()
+    # One pair (N = 1): the partner is the only other view, loss exactly 0.
+    one = nt_xent(z1[:1], z2[:1], reduction="none")
+    assert one.tolist() == [0.0, 0.0]
+
+
+def test_nt_xent_gradcheck(device):
+    z1 = torch.randn(4, 3, dtype=torch.float64, device=device, requires_grad=True)
+    z2 = torch.randn(4, 3, dtype=torch.float64, device=device, requires_grad=True)
+    for reduction in REDUCTIONS:
+        assert torch.autograd.gradcheck(
+            lambda a, b, r=reduction: nt_xent(a, b, temperature=0.3, reduction=r), (z1, z2)
+        )
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_nt_xent_identical_embeddings(device, dtype):
+    # Collapse: every similarity is 1, each anchor picks 1 of 2N − 1 equal candidates.
+    n = 6
+    z = torch.ones(n, 4, dtype=dtype, device=device, requires_grad=True)
+    loss = nt_xent(z, z, temperature=0.1)
+    (grad,) = torch.autograd.grad(loss, z)
+    assert abs(loss.item() - math.log(2 * n - 1)) < 1e-6
+    assert torch.isfinite(grad).all()
+    # Each view identical to its partner (but pairs distinct): finite, and below the collapse.
+    z1 = torch.randn(n, 4, dtype=dtype, device=device, requires_grad=True)
+    loss = nt_xent(z1, z1, temperature=0.1)
+    (grad,) = torch.autograd.grad(loss, z1)
+    assert torch.isfinite(loss) and torch.isfinite(grad).all()
+    assert loss.item() < math.log(2 * n - 1)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_nt_xent_large_norms_and_tiny_temperature(device, dtype):
+    z1, z2 = torch.randn(2, 8, 5, dtype=torch.float64, device=device)
+    # Scale invariance: norms of 1e4 (or 1e-4) change nothing, and stay finite.
+    base = nt_xent(z1.to(dtype), z2.to(dtype))
+    for scale in (1e4, 1e-4):
+        a = (scale * z1).to(dtype).requires_grad_(True)
+        b = (scale * z2).to(dtype).requires_grad_(True)
+        loss = nt_xent(a, b)
+        ga, gb = torch.autograd.grad(loss, (a, b))
+        torch.testing.assert_close(loss, base)
+        assert torch.isfinite(ga).all() and torch.isfinite(gb).all()
+    # τ = 1e-3: logits ±1000, finite and equal to the float64 reference.
+    a, b = z1.to(dtype).requires_grad_(True), z2.to(dtype).requires_grad_(True)
+    loss = nt_xent(a, b, temperature=1e-3)
+    ga, gb = torch.autograd.grad(loss, (a, b))
+    assert torch.isfinite(loss) and torch.isfinite(ga).all() and torch.isfinite(gb).all()
+    ref = np_nt_xent(as_np(a), as_np(b), 1e-3).mean()
+    assert abs(loss.item() - ref) <= (1e-9 if dtype == torch.float64 else 1e-2) * max(1.0, ref)
+
+
+def test_nt_xent_half_precision_mask(device):
+    # The self-similarity is masked with -inf, which float16 represents: no overflow.
+    z1, z2 = torch.randn(2, 6, 4, device=device)
+    want = nt_xent(z1.double(), z2.double(), temperature=0.1)
+    got = nt_xent(z1.half(), z2.half(), temperature=0.1)
+    assert got.dtype == torch.float16 and torch.isfinite(got)
+    assert abs(got.item() - want.item()) < 2e-2 * want.item()
+
+
+def test_nt_xent_bad_inputs(device):
+    a = torch.randn(4, 3, device=device)
+    with pytest.raises(
+        ValueError, match=r"z1 and z2 must have the same batch size N.*\(4, 3\).*\(5, 3\)"
+    ):
+        nt_xent(a, torch.randn(5, 3, device=device))
+    with pytest.raises(ValueError, match=r"z1 and z2 must have the same embedding dimension"):
+        nt_xent(a, torch.randn(4, 2, device=device))
+    with pytest.raises(ValueError, match=r"z2 must be a 2-D tensor \(N, D\).*got shape \(4,\)"):
+        nt_xent(a, torch.randn(4, device=device))
+    with pytest.raises(TypeError, match=r"z1 and z2 must have the same dtype.*float32.*float64"):
+        nt_xent(a, a.double())
+    with pytest.raises(TypeError, match=r"z1 must have a floating-point dtype"):
+        nt_xent(a.long(), a)
+    with pytest.raises(TypeError, match=r"z2 must be a torch.Tensor, got list"):
+        nt_xent(a, [[0.0, 1.0, 2.0]] * 4)
+    for tau in (0.0, -0.5, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match=r"temperature must be a finite number > 0"):
+            nt_xent(a, a, temperature=tau)
+    with pytest.raises(TypeError, match=r"temperature must be a Python number"):
+        nt_xent(a, a, temperature=torch.tensor(0.5))
+    with pytest.raises(ValueError, match=r"reduction must be one of.*'batchmean'"):
+        nt_xent(a, a, reduction="batchmean")
+    empty = torch.zeros(0, 3, device=device)
+    with pytest.raises(ValueError, match=r"cannot average a loss over an empty batch"):
+        nt_xent(empty, empty)
+    assert nt_xent(empty, empty, reduction="sum").item() == 0.0
+    # NaN is not an error: it propagates.
+    assert torch.isnan(nt_xent(torch.full_like(a, float("nan")), a))
 
 
 # --------------------------------------------------------------------------- bad input
