@@ -3,7 +3,11 @@
 ``tests/test_bad_inputs.py`` checks every row (type and message), and the book's
 *Error messages* page prints the table with the messages the code really
 produces, so students can look an error up. A row whose ``error`` is ``None``
-documents a case that is *not* an error (NaN propagates).
+documents a case that is *not* an error: NaN propagates (category ``NaN``), or
+an input that is accepted (category ``accepted``; the call returns a finite value).
+
+Message patterns are anchored (``^``) and name the argument and what was
+expected, so that a different error that happens to mention a word cannot pass.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 import lossbook as lb
@@ -61,6 +66,15 @@ RULES: list[BadInput] = [
         lambda: lb.cross_entropy(_z(4, 3), torch.zeros(4, 1, dtype=torch.long)),
         ValueError,
         r"target must have shape \(4,\)",
+    ),
+    BadInput(
+        "shape",
+        "one logit per example (N,) given to cross_entropy with an (N,) target",
+        lambda: lb.cross_entropy(_z(4), _long(0, 1, 1, 0)),
+        ValueError,
+        r"^logits of shape \(4,\) with a target of the same shape look like one logit per "
+        r"example.*use binary_cross_entropy_with_logits\(logits, target\.float\(\)\), or give "
+        r"two logits per example, shape \(4, 2\)$",
     ),
     BadInput(
         "shape",
@@ -149,7 +163,40 @@ RULES: list[BadInput] = [
         "float class indices",
         lambda: lb.softmax_focal(_z(2, 3), _z(2)),
         TypeError,
-        r"integer class indices",
+        r"^target has the shape of class indices \(2,\) .* but dtype torch\.float32: class "
+        r"indices must be integers; convert with target\.long\(\)",
+    ),
+    BadInput(
+        "dtype",
+        "float class labels given to cross_entropy",
+        lambda: lb.cross_entropy(_z(4, 3), torch.tensor([0.0, 1.0, 2.0, 1.0])),
+        TypeError,
+        r"^target has the shape of class indices \(4,\) .* but dtype torch\.float32: class "
+        r"indices must be integers; convert with target\.long\(\)",
+    ),
+    BadInput(
+        "dtype",
+        "integer labels given to binary cross-entropy with logits",
+        lambda: lb.binary_cross_entropy_with_logits(_z(3), _long(0, 1, 1)),
+        TypeError,
+        r"^target must have a floating-point dtype, got torch\.int64; convert with "
+        r"target\.float\(\)$",
+    ),
+    BadInput(
+        "dtype",
+        "integer labels given to binary cross-entropy",
+        lambda: lb.binary_cross_entropy(torch.full((3,), 0.5), _long(0, 1, 1)),
+        TypeError,
+        r"^target must have a floating-point dtype, got torch\.int64; convert with "
+        r"target\.float\(\)$",
+    ),
+    BadInput(
+        "dtype",
+        "integer labels given to sigmoid focal loss",
+        lambda: lb.sigmoid_focal(_z(3), _long(0, 1, 1)),
+        TypeError,
+        r"^target must have a floating-point dtype, got torch\.int64; convert with "
+        r"target\.float\(\)$",
     ),
     BadInput(
         "dtype",
@@ -306,6 +353,64 @@ RULES: list[BadInput] = [
     ),
     BadInput(
         "hyper-parameter",
+        "label smoothing given as a string",
+        lambda: lb.cross_entropy(_z(2, 3), _long(0, 1), label_smoothing="0.1"),
+        TypeError,
+        r"^label_smoothing must be a real number, got str '0\.1'$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "sigmoid focal alpha given as a tensor",
+        lambda: lb.sigmoid_focal(_z(3), _z(3), alpha=torch.tensor([0.25, 0.75])),
+        TypeError,
+        r"^alpha must be a real number or None, got a torch\.Tensor of shape \(2,\); "
+        r"sigmoid_focal's alpha is one number",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "sigmoid focal alpha given as a bool",
+        lambda: lb.sigmoid_focal(_z(3), _z(3), alpha=True),
+        TypeError,
+        r"^alpha must be a real number or None, got bool True",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "a float alpha given to softmax focal loss (it wants per-class weights)",
+        lambda: lb.softmax_focal(_z(2, 3), _long(0, 1), alpha=0.25),
+        TypeError,
+        r"^alpha must be a \(3,\) tensor of per-class weights for softmax_focal or None, got "
+        r"float 0\.25; a float alpha is sigmoid_focal's \(binary\) positive-class weight",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "softmax focal alpha of the wrong length",
+        lambda: lb.softmax_focal(_z(2, 3), _long(0, 1), alpha=torch.ones(2)),
+        ValueError,
+        r"^alpha must have shape \(3,\), one weight per class, got \(2,\)$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "a flag given as a string",
+        lambda: lb.kl_divergence(torch.full((2, 2), 0.5), torch.full((2, 2), 0.5), log_inputs="no"),
+        TypeError,
+        r"^log_inputs must be a bool \(True or False\), got str 'no'$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "a NumPy float32 delta out of range (checked as a number, not refused for its type)",
+        lambda: lb.huber(_z(3), _z(3), delta=np.float32(-1.0)),
+        ValueError,
+        r"^delta must be a finite number > 0, got -1\.0$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "an ignore_index that is not an int",
+        lambda: lb.cross_entropy(_z(2, 3), _long(0, 1), ignore_index=-100.0),
+        TypeError,
+        r"^ignore_index must be an int, got float$",
+    ),
+    BadInput(
+        "hyper-parameter",
         "an unknown mining strategy",
         lambda: lb.mine_triplets(_z(4, 2), _long(0, 0, 1, 1), strategy="hardest"),
         ValueError,
@@ -343,6 +448,14 @@ RULES: list[BadInput] = [
         ValueError,
         r"must not be empty",
     ),
+    BadInput(
+        "empty",
+        "every target equal to ignore_index (nothing left to average)",
+        lambda: lb.cross_entropy(_z(2, 3), _long(-100, -100)),
+        ValueError,
+        r"^cannot average a loss over an empty batch .*all 2 elements have weight 0 "
+        r"\(e\.g\. every target is ignore_index\)",
+    ),
     # --- devices ---------------------------------------------------------------------------
     BadInput(
         "device",
@@ -350,6 +463,31 @@ RULES: list[BadInput] = [
         lambda: lb.mse(torch.zeros(2, device="meta"), _z(2)),
         ValueError,
         r"same device",
+    ),
+    BadInput(
+        "device",
+        "a per-element weight on another device",
+        lambda: lb.binary_cross_entropy(
+            torch.full((3,), 0.5), _z(3), weight=torch.ones(3, device="meta")
+        ),
+        ValueError,
+        r"^weight must be on the same device as probs \(cpu\), got weight on meta$",
+    ),
+    BadInput(
+        "device",
+        "a pos_weight on another device",
+        lambda: lb.binary_cross_entropy_with_logits(
+            _z(3), _z(3), pos_weight=torch.ones(3, device="meta")
+        ),
+        ValueError,
+        r"^pos_weight must be on the same device as logits \(cpu\), got pos_weight on meta$",
+    ),
+    BadInput(
+        "device",
+        "class weights on another device",
+        lambda: lb.cross_entropy(_z(2, 3), _long(0, 1), weight=torch.ones(3, device="meta")),
+        ValueError,
+        r"^weight must be on the same device as logits \(cpu\), got weight on meta$",
     ),
     # --- NaN: propagates, not an error ------------------------------------------------------
     BadInput(
@@ -365,5 +503,20 @@ RULES: list[BadInput] = [
         lambda: lb.binary_cross_entropy(torch.tensor([float("nan")]), _z(1)),
         None,
         r"nan",
+    ),
+    # --- accepted: not errors ---------------------------------------------------------------
+    BadInput(
+        "accepted",
+        "a NumPy float32 hyper-parameter (any real number type is a number)",
+        lambda: lb.huber(_z(2), torch.tensor([0.5, 3.0]), delta=np.float32(1.0)),
+        None,
+        r"",
+    ),
+    BadInput(
+        "accepted",
+        "unbatched input (C,) logits with a 0-d class index, as torch accepts",
+        lambda: lb.cross_entropy(torch.tensor([0.0, 1.0, 2.0]), torch.tensor(2)),
+        None,
+        r"",
     ),
 ]

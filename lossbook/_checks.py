@@ -16,8 +16,13 @@ reductions and so synchronise with the GPU; they are cheap next to the loss.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import math
+import numbers
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
+import numpy as np
 import torch
 from torch import Tensor
 
@@ -29,7 +34,10 @@ def check_tensor(name: str, value: object, *, floating: bool = True) -> Tensor:
     if not isinstance(value, Tensor):
         raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
     if floating and not value.is_floating_point():
-        raise TypeError(f"{name} must have a floating-point dtype, got {value.dtype}")
+        hint = ""
+        if not (value.is_complex() or value.dtype == torch.bool):
+            hint = f"; convert with {name}.float()"
+        raise TypeError(f"{name} must have a floating-point dtype, got {value.dtype}{hint}")
     return value
 
 
@@ -40,6 +48,7 @@ def check_integer_tensor(name: str, value: object) -> Tensor:
     if value.is_floating_point() or value.is_complex() or value.dtype == torch.bool:
         raise TypeError(
             f"{name} must hold integer class indices (torch.long), got dtype {value.dtype}"
+            + ("; convert with .long()" if value.is_floating_point() else "")
         )
     return value
 
@@ -126,26 +135,144 @@ def check_probabilities(name: str, value: Tensor) -> None:
         )
 
 
-def check_positive(name: str, value: float, *, allow_zero: bool = False) -> float:
-    """Raise ``ValueError`` unless the hyper-parameter is a positive (or non-negative) number."""
+def _describe(value: object) -> str:
+    """``type value`` for an error message: ``str '0.1'``, ``bool True``, ``torch.Tensor``."""
     if isinstance(value, Tensor):
-        raise TypeError(f"{name} must be a Python number, got a torch.Tensor")
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    ok = value >= 0 if allow_zero else value > 0
-    if not ok or value != value or value == float("inf"):
-        need = "a finite number >= 0" if allow_zero else "a finite number > 0"
-        raise ValueError(f"{name} must be {need}, got {value}")
-    return float(value)
+        return f"a torch.Tensor of shape {tuple(value.shape)}"
+    kind = type(value).__name__
+    if isinstance(value, (str, bool, np.bool_)):
+        return f"{kind} {value!r}"
+    return kind
+
+
+def _is_real_number(value: object) -> bool:
+    """Python or NumPy real numbers of any dtype (``np.float32`` too); not bools, not tensors."""
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    return isinstance(value, numbers.Real)
+
+
+def _range_text(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
+    if low is not None and high is not None:
+        if low_open and high_open:
+            return f"lie in the open interval ({low}, {high})"
+        return f"lie in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+    if low is not None:
+        return f"be a finite number {'>' if low_open else '>='} {low}"
+    if high is not None:
+        return f"be a finite number {'<' if high_open else '<='} {high}"
+    return "be a finite number"
+
+
+def check_scalar(
+    name: str,
+    value: object,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    allow_none: bool = False,
+    hint: str = "",
+) -> float | None:
+    """Validate a scalar hyper-parameter and return it as a Python ``float``.
+
+    Accepts any real number -- Python ``int``/``float`` and NumPy scalars of any
+    integer or floating dtype (``np.float32`` as well as ``np.float64``). Refuses,
+    with a ``TypeError`` that names the argument: bools (``True`` is not a
+    number here), strings, tensors (a 0-d tensor would make every range check
+    ambiguous; pass ``.item()``) and anything else. Then a ``ValueError`` unless
+    the value is finite and inside the bounds: ``low``/``high`` (``None`` for no
+    bound), each closed unless ``low_open``/``high_open``. ``allow_none`` lets
+    ``None`` through (an optional hyper-parameter, e.g. ``alpha=None``).
+    ``hint`` is appended to the type error (what to do instead).
+    """
+    if value is None and allow_none:
+        return None
+    if not _is_real_number(value):
+        wanted = "a real number" + (" or None" if allow_none else "")
+        extra = hint
+        if isinstance(value, Tensor) and value.dim() == 0 and not extra:
+            extra = f"; pass a number ({name}=t.item())"
+        raise TypeError(f"{name} must be {wanted}, got {_describe(value)}{extra}")
+    number = float(value)  # type: ignore[arg-type]
+    ok = math.isfinite(number)
+    if low is not None:
+        ok = ok and (number > low if low_open else number >= low)
+    if high is not None:
+        ok = ok and (number < high if high_open else number <= high)
+    if not ok:
+        raise ValueError(f"{name} must {_range_text(low, high, low_open, high_open)}, got {value}")
+    return number
+
+
+def check_int(name: str, value: object, *, low: int | None = None) -> int:
+    """Validate an integer argument (Python or NumPy integer, not a bool); return an ``int``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {_describe(value)}")
+    number = int(value)
+    if low is not None and number < low:
+        raise ValueError(f"{name} must be an int >= {low}, got {number}")
+    return number
+
+
+def check_flag(name: str, value: object) -> bool:
+    """Validate a boolean flag: exactly ``True`` or ``False`` (or a NumPy bool).
+
+    A string such as ``"no"`` or ``"False"`` is truthy; a silent ``bool(value)``
+    would turn it into ``True``. So anything but a real bool is a ``TypeError``.
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool (True or False), got {_describe(value)}")
+    return bool(value)
+
+
+def check_weight(
+    name: str,
+    value: object,
+    *,
+    input_name: str,
+    input: Tensor,
+    shape: torch.Size | tuple[int, ...],
+    what: str,
+    broadcast: bool = False,
+) -> Tensor | None:
+    """Validate an optional weight tensor against the input it weights; ``None`` passes.
+
+    It must be a floating tensor on the same device as ``input`` (named
+    ``input_name`` in the message), of shape ``shape`` -- exactly, or, with
+    ``broadcast=True``, any shape that broadcasts to it without growing it.
+    ``what`` says what one weight is for ("one weight per class").
+    """
+    if value is None:
+        return None
+    check_tensor(name, value)
+    assert isinstance(value, Tensor)
+    if value.device != input.device:
+        raise ValueError(
+            f"{name} must be on the same device as {input_name} ({input.device}), "
+            f"got {name} on {value.device}"
+        )
+    shape = torch.Size(shape)
+    if broadcast:
+        check_broadcasts_to(name, value, shape, what)
+    elif value.shape != shape:
+        raise ValueError(f"{name} must have shape {tuple(shape)}, {what}, got {tuple(value.shape)}")
+    return value
+
+
+def check_positive(name: str, value: float, *, allow_zero: bool = False) -> float:
+    """Raise unless the hyper-parameter is a finite number > 0 (or >= 0): :func:`check_scalar`."""
+    result = check_scalar(name, value, low=0, low_open=not allow_zero)
+    assert result is not None
+    return result
 
 
 def check_open_interval(name: str, value: float, low: float, high: float) -> float:
-    """Raise ``ValueError`` unless ``low < value < high``."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not low < value < high:
-        raise ValueError(f"{name} must lie in the open interval ({low}, {high}), got {value}")
-    return float(value)
+    """Raise unless ``low < value < high``: :func:`check_scalar` with two open bounds."""
+    result = check_scalar(name, value, low=low, high=high, low_open=True, high_open=True)
+    assert result is not None
+    return result
 
 
 def check_plus_minus_one(name: str, value: Tensor) -> None:
@@ -179,21 +306,40 @@ def check_reduction(reduction: str) -> str:
     return reduction
 
 
-def reduce(loss: Tensor, reduction: str) -> Tensor:
+def reduce(loss: Tensor, reduction: str, *, mean_weights: Tensor | None = None) -> Tensor:
     """Apply ``reduction`` to per-element losses: ``"mean"``, ``"sum"`` or ``"none"``.
 
     The mean over an empty batch is refused rather than returned as NaN: an
     empty batch is almost always a bug upstream (a filter that removed
     everything), and NaN would only surface later, far from its cause. The sum
     over nothing is 0 and ``"none"`` returns the empty tensor, both correct.
+
+    Weighted mean: with ``mean_weights`` (the shape of ``loss``, which already
+    carries these weights), ``"mean"`` is ``Σ loss / Σ mean_weights`` -- the
+    weighted average :func:`~lossbook.cross_entropy` takes with class weights,
+    as PyTorch does. Elements of weight 0 (an ignored target) do not count, so
+    when no element counts the batch is empty and the mean raises, like any
+    other mean over nothing. ``"sum"`` and ``"none"`` ignore ``mean_weights``.
     """
     if reduction == "mean":
-        if loss.numel() == 0:
+        if mean_weights is None:
+            counted = loss.numel()
+        else:
+            counted = int((mean_weights != 0).sum().item()) if mean_weights.numel() else 0
+        if counted == 0:
+            detail = (
+                ""
+                if mean_weights is None or loss.numel() == 0
+                else f"; all {loss.numel()} elements have weight 0 (e.g. every target is ignore_index)"
+            )
             raise ValueError(
                 f"cannot average a loss over an empty batch (per-element losses of shape "
-                f"{tuple(loss.shape)}); use reduction='sum' (which gives 0) or check the inputs"
+                f"{tuple(loss.shape)}{detail}); use reduction='sum' (which gives 0) or check "
+                "the inputs"
             )
-        return loss.mean()
+        if mean_weights is None:
+            return loss.mean()
+        return loss.sum() / mean_weights.sum()
     if reduction == "sum":
         return loss.sum()
     if reduction == "none":
@@ -208,3 +354,67 @@ def weighted_reduce(loss: Tensor, weight: Tensor | None, reduction: str) -> Tens
         check_broadcasts_to("weight", weight, loss.shape, "one weight per element")
         loss = loss * weight
     return reduce(loss, reduction)
+
+
+# --------------------------------------------------------------------------- autocast
+F_ = TypeVar("F_", bound=Callable[..., Tensor])
+_LOW_PRECISION = (torch.float16, torch.bfloat16)
+
+
+def autocast_enabled(device_type: str) -> bool:
+    """Whether ``torch.autocast`` is active for ``device_type`` (any torch >= 2.2)."""
+    try:
+        return bool(torch.is_autocast_enabled(device_type))
+    except RuntimeError:  # a device type autocast does not know (meta...)
+        return False
+    except TypeError:  # torch < 2.4: no device argument
+        if device_type == "cpu":
+            return bool(torch.is_autocast_cpu_enabled())
+        return bool(torch.is_autocast_enabled()) if device_type == "cuda" else False
+
+
+def _first_device_type(values: Sequence[object]) -> str | None:
+    for value in values:
+        if isinstance(value, Tensor):
+            return value.device.type
+        if isinstance(value, (list, tuple)):
+            found = _first_device_type(value)
+            if found is not None:
+                return found
+    return None
+
+
+def _upcast(value: object) -> object:
+    if isinstance(value, Tensor) and value.dtype in _LOW_PRECISION:
+        return value.float()
+    if isinstance(value, list):
+        return [_upcast(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_upcast(v) for v in value)
+    return value
+
+
+def float32_under_autocast(fn: F_) -> F_:
+    """Decorate a loss so that under ``torch.autocast`` it computes and returns float32.
+
+    PyTorch's own losses are on autocast's float32 list: inside an autocast
+    region ``F.mse_loss`` of two bfloat16 tensors returns float32. A loss is a
+    sum over a batch, exactly the reduction that low precision gets wrong, so
+    every lossbook loss follows that policy: when autocast is enabled for the
+    inputs' device, float16/bfloat16 tensor arguments are cast to float32
+    (a differentiable cast: gradients flow back in the inputs' dtype) and the
+    body runs with autocast disabled. Outside autocast the function is called
+    unchanged and keeps its inputs' dtype.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: object, **kwargs: object) -> Tensor:
+        device_type = _first_device_type([*args, *kwargs.values()])
+        if device_type is None or not autocast_enabled(device_type):
+            return fn(*args, **kwargs)
+        args = tuple(_upcast(a) for a in args)
+        kwargs = {k: _upcast(v) for k, v in kwargs.items()}
+        with torch.autocast(device_type, enabled=False):
+            return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]

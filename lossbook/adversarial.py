@@ -30,18 +30,21 @@ import torch
 from torch import Tensor
 
 from ._checks import (
+    autocast_enabled,
     check_not_empty,
     check_positive,
     check_reduction,
     check_same_device,
     check_same_shape,
     check_tensor,
+    float32_under_autocast,
     reduce,
 )
 
 __all__ = ["gradient_penalty", "wasserstein_critic", "wasserstein_generator"]
 
 
+@float32_under_autocast
 def wasserstein_critic(
     real_scores: Tensor, fake_scores: Tensor, *, reduction: str = "mean"
 ) -> Tensor:
@@ -86,6 +89,7 @@ def wasserstein_critic(
     return reduce(fake_scores - real_scores, reduction)
 
 
+@float32_under_autocast
 def wasserstein_generator(fake_scores: Tensor, *, reduction: str = "mean") -> Tensor:
     r"""The WGAN generator's loss (Arjovsky et al., 2017).
 
@@ -179,7 +183,7 @@ def gradient_penalty(
     check_same_shape("real", real, "fake", fake)
     check_same_device(("real", real), ("fake", fake))
     check_reduction(reduction)
-    check_positive("weight", weight, allow_zero=True)
+    weight = check_positive("weight", weight, allow_zero=True)
     if generator is not None and not isinstance(generator, torch.Generator):
         raise TypeError(
             f"generator must be a torch.Generator or None, got {type(generator).__name__}"
@@ -211,6 +215,10 @@ def gradient_penalty(
         if grad is None:  # the scores do not depend on the input: the gradient is 0
             grad = torch.zeros_like(x_hat)
         # Per-sample L2 norm over every non-batch dimension.
+        if autocast_enabled(grad.device.type) and grad.dtype in (torch.float16, torch.bfloat16):
+            # The package's autocast policy: the penalty is computed in float32. (Not
+            # with the decorator: the critic must keep running under the caller's autocast.)
+            grad = grad.float()
         grad_norm = _safe_norm(grad.reshape(n, -1).square().sum(dim=1))  # (N,)
         penalty = weight * (grad_norm - 1.0).square()
     return reduce(penalty, reduction)

@@ -37,13 +37,16 @@ from torch import Tensor
 
 from ._checks import (
     check_class_indices,
+    check_flag,
     check_integer_tensor,
     check_ndim,
     check_positive,
     check_reduction,
     check_same_device,
     check_same_shape,
+    check_scalar,
     check_tensor,
+    float32_under_autocast,
     reduce,
 )
 
@@ -119,6 +122,7 @@ def _check_nonpositive(name: str, value: Tensor, what: str) -> None:
 # --------------------------------------------------------------------------- #
 # Reward modelling
 # --------------------------------------------------------------------------- #
+@float32_under_autocast
 def pairwise_ranking(
     chosen_rewards: Tensor, rejected_rewards: Tensor, *, reduction: str = "mean"
 ) -> Tensor:
@@ -155,6 +159,7 @@ def pairwise_ranking(
 # --------------------------------------------------------------------------- #
 # Direct preference optimisation and its variants
 # --------------------------------------------------------------------------- #
+@float32_under_autocast
 def dpo(
     policy_chosen_logps: Tensor,
     policy_rejected_logps: Tensor,
@@ -197,12 +202,13 @@ def dpo(
     h = _implicit_reward_margin(
         policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps
     )
-    check_positive("beta", beta)
+    beta = check_positive("beta", beta)
     check_reduction(reduction)
     loss = -F.logsigmoid(beta * h)
     return reduce(loss, reduction)
 
 
+@float32_under_autocast
 def ipo(
     policy_chosen_logps: Tensor,
     policy_rejected_logps: Tensor,
@@ -243,7 +249,7 @@ def ipo(
     h = _implicit_reward_margin(
         policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps
     )
-    check_positive("tau", tau)
+    tau = check_positive("tau", tau)
     check_reduction(reduction)
     loss = (h - 1.0 / (2.0 * tau)).square()
     return reduce(loss, reduction)
@@ -259,13 +265,11 @@ def _kto_reference_point(kl: float | Tensor | None, logratios: Tensor) -> Tensor
         if kl.dim() != 0:
             raise ValueError(f"kl must be a number or a 0-d tensor, got shape {tuple(kl.shape)}")
         return kl.detach().to(device=logratios.device, dtype=logratios.dtype)
-    if isinstance(kl, bool) or not isinstance(kl, (int, float)):
-        raise TypeError(f"kl must be None, a number or a 0-d tensor, got {type(kl).__name__}")
-    if not math.isfinite(kl):
-        raise ValueError(f"kl must be finite, got {kl}")
-    return torch.tensor(float(kl), device=logratios.device, dtype=logratios.dtype)
+    value = check_scalar("kl", kl, hint=" (kl may also be None or a 0-d tensor)")
+    return torch.tensor(value, device=logratios.device, dtype=logratios.dtype)
 
 
+@float32_under_autocast
 def kto(
     policy_chosen_logps: Tensor,
     policy_rejected_logps: Tensor,
@@ -344,9 +348,9 @@ def kto(
         ("policy_chosen_logps", policy_chosen_logps),
         ("policy_rejected_logps", policy_rejected_logps),
     )
-    check_positive("beta", beta)
-    check_positive("desirable_weight", desirable_weight)
-    check_positive("undesirable_weight", undesirable_weight)
+    beta = check_positive("beta", beta)
+    desirable_weight = check_positive("desirable_weight", desirable_weight)
+    undesirable_weight = check_positive("undesirable_weight", undesirable_weight)
     check_reduction(reduction)
 
     chosen_logratios = policy_chosen_logps - ref_chosen_logps  # r_θ(x, y), y desirable
@@ -377,6 +381,7 @@ def _log1mexp(x: Tensor) -> Tensor:
     return torch.where(near_zero, near, far)
 
 
+@float32_under_autocast
 def orpo(
     policy_chosen_logps: Tensor,
     policy_rejected_logps: Tensor,
@@ -436,7 +441,7 @@ def orpo(
     if chosen_nll is not None:
         named.append(("chosen_nll", chosen_nll))
     _check_sequence_values(*named)
-    check_positive("beta", beta)
+    beta = check_positive("beta", beta)
     check_reduction(reduction)
     what = "average per-token log-probabilities"
     _check_nonpositive("policy_chosen_logps", policy_chosen_logps, what)
@@ -455,6 +460,7 @@ def orpo(
 # --------------------------------------------------------------------------- #
 # Reinforcement learning from human feedback
 # --------------------------------------------------------------------------- #
+@float32_under_autocast
 def ppo_clip(
     logp_new: Tensor,
     logp_old: Tensor,
@@ -499,7 +505,7 @@ def ppo_clip(
     check_same_shape("logp_new", logp_new, "advantages", advantages)
     check_same_device(*named)
     _check_same_dtype(*named)
-    check_positive("clip", clip)
+    clip = check_positive("clip", clip)
     check_reduction(reduction)
 
     ratio = torch.exp(logp_new - logp_old)  # ρ
@@ -559,8 +565,7 @@ def sequence_logprob(
     check_same_device(("logits", logits), ("labels", labels))
     vocab_size = logits.shape[-1]
     check_class_indices("labels", labels, vocab_size, ignore_index=-100)
-    if not isinstance(average, bool):
-        raise TypeError(f"average must be a bool, got {type(average).__name__}")
+    average = check_flag("average", average)
 
     keep = labels != -100
     if mask is not None:

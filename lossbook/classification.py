@@ -16,21 +16,25 @@ for the margin (SVM) losses :func:`hinge` and :func:`squared_hinge`.
 
 from __future__ import annotations
 
+import numbers
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor
 
 from ._checks import (
-    check_broadcasts_to,
     check_class_indices,
+    check_int,
     check_integer_tensor,
     check_plus_minus_one,
-    check_positive,
     check_probabilities,
     check_reduction,
     check_same_device,
     check_same_shape,
+    check_scalar,
     check_tensor,
+    check_weight,
+    float32_under_autocast,
     reduce,
     weighted_reduce,
 )
@@ -46,31 +50,76 @@ __all__ = [
 ]
 
 
-def _check_class_weight(weight: Tensor | None, num_classes: int, logits: Tensor) -> None:
-    if weight is None:
-        return
-    check_tensor("weight", weight)
-    if weight.shape != (num_classes,):
-        raise ValueError(
-            f"weight must have shape ({num_classes},), one weight per class, "
-            f"got {tuple(weight.shape)}"
-        )
-    check_same_device(("logits", logits), ("weight", weight))
+def _check_class_weight(
+    weight: Tensor | None, num_classes: int, logits: Tensor, name: str = "weight"
+) -> Tensor | None:
+    return check_weight(
+        name,
+        weight,
+        input_name="logits",
+        input=logits,
+        shape=(num_classes,),
+        what="one weight per class",
+    )
 
 
-def _check_logits(logits: Tensor) -> None:
-    """Validate multi-class logits of shape (N, C, d1, ...)."""
+def _check_logits(
+    logits: Tensor, target: Tensor | None = None, *, binary: str = "", unbatched: bool = False
+) -> None:
+    """Validate batched multi-class logits of shape (N, C, d1, ...).
+
+    ``binary`` names the loss to use instead when (N,) logits come with an (N,)
+    target: one logit per example is a binary problem, not a one-class softmax.
+    ``unbatched``: the loss accepts (C,) logits (so a 1-D input is a target problem).
+    """
     check_tensor("logits", logits)
-    if logits.dim() < 2:
+    if logits.dim() >= 2:
+        return
+    shape = tuple(logits.shape)
+    if (
+        logits.dim() == 1
+        and isinstance(target, Tensor)
+        and target.shape == logits.shape
+        and not target.is_floating_point()
+    ):
         raise ValueError(
-            f"logits must have shape (N, C) or (N, C, d1, ...), got {tuple(logits.shape)}; "
-            "add a batch dimension with logits.unsqueeze(0)"
+            f"logits of shape {shape} with a target of the same shape look like one logit "
+            f"per example (a binary problem), but this loss needs a class dimension: "
+            f"use {binary}(logits, target.float()), or give two logits per example, "
+            f"shape ({shape[0]}, 2)"
+        )
+    if logits.dim() == 1 and unbatched and isinstance(target, Tensor):
+        raise ValueError(
+            f"logits of shape {shape} are one unbatched example with C={shape[0]} classes: "
+            f"target must then be a 0-d class index or ({shape[0]},) class probabilities, "
+            f"got {target.dtype} of shape {tuple(target.shape)}"
+        )
+    hint = ""
+    if logits.dim() == 1:
+        hint = (
+            "; for a single example add the batch dimension to both: "
+            "logits.unsqueeze(0) and target.unsqueeze(0)"
+        )
+    raise ValueError(f"logits must have shape (N, C) or (N, C, d1, ...), got {shape}{hint}")
+
+
+def _check_float_class_labels(logits: Tensor, target: Tensor) -> None:
+    """Float class labels: name the dtype as the problem (not the shape) and suggest .long()."""
+    index_shape = logits.shape[:1] + logits.shape[2:]
+    if target.is_floating_point() and target.shape == index_shape != logits.shape:
+        raise TypeError(
+            f"target has the shape of class indices {tuple(index_shape)} (logits' shape "
+            f"without the class dimension 1) but dtype {target.dtype}: class indices must "
+            "be integers; convert with target.long() (class probabilities would have "
+            f"logits' shape {tuple(logits.shape)})"
         )
 
 
 def _check_multiclass(logits: Tensor, target: Tensor, name: str = "target") -> None:
     """Validate logits (N, C, *) against class indices (N, *) ."""
-    _check_logits(logits)
+    _check_logits(logits, target, binary="sigmoid_focal")
+    check_tensor(name, target, floating=False)
+    _check_float_class_labels(logits, target)
     check_integer_tensor(name, target)
     expected = logits.shape[:1] + logits.shape[2:]
     if target.shape != expected:
@@ -86,6 +135,7 @@ def _class_dim_last(x: Tensor) -> Tensor:
     return x.movedim(1, -1)
 
 
+@float32_under_autocast
 def cross_entropy(
     logits: Tensor,
     target: Tensor,
@@ -115,10 +165,16 @@ def cross_entropy(
 
     Reduction ``"mean"`` with class weights divides by the sum of the weights
     of the (non-ignored) targets, as PyTorch does, so it is a weighted average.
-    Equals ``torch.nn.functional.cross_entropy`` for every argument.
+    Equals ``torch.nn.functional.cross_entropy`` for every argument (the tests
+    run PyTorch's own ``CrossEntropyLoss`` sample inputs through it).
+
+    Unbatched input is accepted as PyTorch accepts it: ``(C,)`` logits with a
+    0-d class index, or with ``(C,)`` class probabilities. Averaging over a
+    batch in which every target is ``ignore_index`` raises (an empty mean),
+    where PyTorch returns NaN.
 
     Args:
-        logits: ``(N, C)`` or ``(N, C, d1, ...)`` unnormalised scores.
+        logits: ``(N, C)`` or ``(N, C, d1, ...)`` unnormalised scores, or ``(C,)``.
         target: class indices ``(N,)`` / ``(N, d1, ...)`` of dtype long, or
             class probabilities with the same shape as ``logits``.
         weight: optional per-class weights ``(C,)``.
@@ -126,17 +182,34 @@ def cross_entropy(
         label_smoothing: ``ε`` in ``[0, 1]``.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
     """
-    _check_logits(logits)
+    check_tensor("logits", logits)
     check_tensor("target", target, floating=False)
     check_reduction(reduction)
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must lie in [0, 1], got {label_smoothing}")
+    ignore_index = check_int("ignore_index", ignore_index)
+    label_smoothing = check_scalar("label_smoothing", label_smoothing, low=0, high=1)
+    if logits.dim() == 1 and (
+        target.dim() == 0 or (target.is_floating_point() and target.shape == logits.shape)
+    ):
+        # Unbatched, as F.cross_entropy accepts: (C,) logits with a () class index or
+        # (C,) class probabilities. Computed as a batch of one.
+        loss = cross_entropy(
+            logits.unsqueeze(0),
+            target.unsqueeze(0),
+            weight=weight,
+            ignore_index=ignore_index,
+            label_smoothing=label_smoothing,
+            reduction=reduction,
+        )
+        return loss.squeeze(0) if reduction == "none" else loss
+    _check_logits(logits, target, binary="binary_cross_entropy_with_logits", unbatched=True)
+    _check_float_class_labels(logits, target)
     num_classes = logits.shape[1]
     log_probs = _class_dim_last(F.log_softmax(logits, dim=1))  # (N, d1, ..., C)
 
     if target.is_floating_point():
         # Soft targets: a distribution over classes for every element.
         check_same_shape("logits", logits, "target", target)
+        check_same_device(("logits", logits), ("target", target))
         check_probabilities("target", target)
         _check_class_weight(weight, num_classes, logits)
         t = _class_dim_last(target)
@@ -161,11 +234,10 @@ def cross_entropy(
         uniform = -(weight * log_probs).sum(dim=-1) / num_classes
     loss = (1.0 - label_smoothing) * w_target * nll + label_smoothing * uniform
     loss = torch.where(keep, loss, torch.zeros_like(loss))
-
-    if reduction == "mean":
-        # Weighted average over the elements that count, as F.cross_entropy does.
-        return loss.sum() / torch.where(keep, w_target, torch.zeros_like(w_target)).sum()
-    return reduce(loss, reduction)
+    # "mean": the weighted average over the elements that count, as F.cross_entropy takes;
+    # ignored elements have weight 0, so a batch of only ignored targets is an empty mean.
+    counted_weight = torch.where(keep, w_target, torch.zeros_like(w_target))
+    return reduce(loss, reduction, mean_weights=counted_weight)
 
 
 def _log_clamped(p: Tensor, *, one_minus: bool = False) -> Tensor:
@@ -182,6 +254,7 @@ def _log_clamped(p: Tensor, *, one_minus: bool = False) -> Tensor:
     return torch.where(at_pole, torch.full_like(p, -100.0), log).clamp(min=-100.0)
 
 
+@float32_under_autocast
 def binary_cross_entropy(
     probs: Tensor, target: Tensor, *, weight: Tensor | None = None, reduction: str = "mean"
 ) -> Tensor:
@@ -211,12 +284,22 @@ def binary_cross_entropy(
     check_reduction(reduction)
     check_probabilities("probs", probs)
     check_probabilities("target", target)
+    check_weight(
+        "weight",
+        weight,
+        input_name="probs",
+        input=probs,
+        shape=probs.shape,
+        what="one weight per element",
+        broadcast=True,
+    )
     log_p = _log_clamped(probs)
     log_1mp = _log_clamped(probs, one_minus=True)
     loss = -(target * log_p + (1.0 - target) * log_1mp)
     return weighted_reduce(loss, weight, reduction)
 
 
+@float32_under_autocast
 def binary_cross_entropy_with_logits(
     logits: Tensor,
     target: Tensor,
@@ -256,15 +339,32 @@ def binary_cross_entropy_with_logits(
     check_same_device(("logits", logits), ("target", target))
     check_reduction(reduction)
     check_probabilities("target", target)
+    check_weight(
+        "weight",
+        weight,
+        input_name="logits",
+        input=logits,
+        shape=logits.shape,
+        what="one weight per element",
+        broadcast=True,
+    )
+    check_weight(
+        "pos_weight",
+        pos_weight,
+        input_name="logits",
+        input=logits,
+        shape=logits.shape,
+        what="e.g. one weight per class",
+        broadcast=True,
+    )
     positive_term = target * F.softplus(-logits)
     if pos_weight is not None:
-        check_tensor("pos_weight", pos_weight)
-        check_broadcasts_to("pos_weight", pos_weight, logits.shape, "e.g. one weight per class")
         positive_term = pos_weight * positive_term
     loss = positive_term + (1.0 - target) * F.softplus(logits)
     return weighted_reduce(loss, weight, reduction)
 
 
+@float32_under_autocast
 def sigmoid_focal(
     logits: Tensor,
     target: Tensor,
@@ -304,9 +404,18 @@ def sigmoid_focal(
     check_same_shape("logits", logits, "target", target)
     check_same_device(("logits", logits), ("target", target))
     check_reduction(reduction)
-    check_positive("gamma", gamma, allow_zero=True)
-    if alpha is not None and not 0.0 <= alpha <= 1.0:
-        raise ValueError(f"alpha must lie in [0, 1] or be None, got {alpha}")
+    gamma = check_scalar("gamma", gamma, low=0)
+    alpha = check_scalar(
+        "alpha",
+        alpha,
+        low=0,
+        high=1,
+        allow_none=True,
+        hint=(
+            "; sigmoid_focal's alpha is one number, the weight of the positive class "
+            "(per-class weights are softmax_focal's alpha, a (C,) tensor)"
+        ),
+    )
     if target.numel() and not bool(((target == 0) | (target == 1)).all()):
         raise ValueError("target must hold binary labels in {0, 1} for sigmoid_focal")
 
@@ -320,6 +429,7 @@ def sigmoid_focal(
     return reduce(loss, reduction)
 
 
+@float32_under_autocast
 def softmax_focal(
     logits: Tensor,
     target: Tensor,
@@ -346,16 +456,31 @@ def softmax_focal(
         logits: ``(N, C)`` or ``(N, C, d1, ...)`` scores, ``C ≥ 2``.
         target: class indices ``(N,)`` / ``(N, d1, ...)``, dtype long.
         gamma: focusing parameter ``≥ 0``.
-        alpha: optional per-class weights ``(C,)``.
+        alpha: optional per-class weights, a ``(C,)`` tensor (a float ``alpha`` is
+            :func:`sigmoid_focal`'s binary positive-class weight, refused here).
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
     """
     _check_multiclass(logits, target)
     check_reduction(reduction)
-    check_positive("gamma", gamma, allow_zero=True)
+    gamma = check_scalar("gamma", gamma, low=0)
     num_classes = logits.shape[1]
     if num_classes < 2:
         raise ValueError(f"logits must have at least 2 classes, got C={num_classes}")
-    _check_class_weight(alpha, num_classes, logits)
+    if alpha is not None and not isinstance(alpha, torch.Tensor):
+        kind = type(alpha).__name__
+        number = isinstance(alpha, numbers.Real) and not isinstance(alpha, bool)
+        raise TypeError(
+            f"alpha must be a ({num_classes},) tensor of per-class weights for softmax_focal "
+            f"or None, got {kind} {alpha!r}"
+            + (
+                "; a float alpha is sigmoid_focal's (binary) positive-class weight -- for "
+                f"softmax_focal pass one weight per class, e.g. torch.full(({num_classes},), "
+                f"{alpha!r})"
+                if number
+                else ""
+            )
+        )
+    _check_class_weight(alpha, num_classes, logits, name="alpha")
     check_class_indices("target", target, num_classes)
 
     z = _class_dim_last(logits)  # (..., C)
@@ -370,16 +495,18 @@ def softmax_focal(
     return reduce(loss, reduction)
 
 
-def _check_margin_inputs(scores: Tensor, target: Tensor, margin: float, reduction: str) -> None:
+def _check_margin_inputs(scores: Tensor, target: Tensor, margin: float, reduction: str) -> float:
     check_tensor("scores", scores)
     check_tensor("target", target, floating=False)
     check_same_shape("scores", scores, "target", target)
     check_same_device(("scores", scores), ("target", target))
     check_reduction(reduction)
-    check_positive("margin", margin)
+    margin = check_scalar("margin", margin, low=0, low_open=True)
     check_plus_minus_one("target", target)
+    return margin
 
 
+@float32_under_autocast
 def hinge(
     scores: Tensor, target: Tensor, *, margin: float = 1.0, reduction: str = "mean"
 ) -> Tensor:
@@ -397,11 +524,12 @@ def hinge(
         margin: the required margin, ``> 0``.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
     """
-    _check_margin_inputs(scores, target, margin, reduction)
+    margin = _check_margin_inputs(scores, target, margin, reduction)
     functional_margin = target.to(scores.dtype) * scores
     return reduce(torch.clamp(margin - functional_margin, min=0.0), reduction)
 
 
+@float32_under_autocast
 def squared_hinge(
     scores: Tensor, target: Tensor, *, margin: float = 1.0, reduction: str = "mean"
 ) -> Tensor:
@@ -419,6 +547,6 @@ def squared_hinge(
         margin: the required margin, ``> 0``.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
     """
-    _check_margin_inputs(scores, target, margin, reduction)
+    margin = _check_margin_inputs(scores, target, margin, reduction)
     functional_margin = target.to(scores.dtype) * scores
     return reduce(torch.clamp(margin - functional_margin, min=0.0).square(), reduction)

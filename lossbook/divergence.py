@@ -20,12 +20,15 @@ import torch
 from torch import Tensor
 
 from ._checks import (
+    check_flag,
+    check_int,
     check_not_empty,
     check_probabilities,
     check_reduction,
     check_same_device,
     check_same_shape,
     check_tensor,
+    float32_under_autocast,
     reduce,
 )
 
@@ -34,8 +37,7 @@ __all__ = ["gaussian_kl", "kl_divergence"]
 
 def _check_dim(dim: object, ndim: int) -> int:
     """Validate the ``dim`` argument against a tensor with ``ndim`` dimensions."""
-    if isinstance(dim, bool) or not isinstance(dim, int):
-        raise TypeError(f"dim must be an int, got {type(dim).__name__}")
+    dim = check_int("dim", dim)
     if not -ndim <= dim < ndim:
         raise ValueError(
             f"dim must lie in [{-ndim}, {ndim - 1}] for inputs with {ndim} dimensions, got {dim}"
@@ -52,6 +54,7 @@ def _check_log_probabilities(name: str, value: Tensor) -> None:
         )
 
 
+@float32_under_autocast
 def kl_divergence(
     p: Tensor,
     q: Tensor,
@@ -119,6 +122,7 @@ def kl_divergence(
         )
     check_not_empty("p", p)
     dim = _check_dim(dim, p.dim())
+    log_inputs = check_flag("log_inputs", log_inputs)
 
     if log_inputs:
         _check_log_probabilities("p", p)
@@ -143,6 +147,7 @@ def kl_divergence(
     return reduce(terms.sum(dim=dim), reduction)
 
 
+@float32_under_autocast
 def gaussian_kl(mu: Tensor, logvar: Tensor, *, reduction: str = "mean") -> Tensor:
     r"""KL divergence of a diagonal Gaussian from the standard normal (the VAE term).
 

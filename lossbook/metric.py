@@ -36,6 +36,7 @@ from ._checks import (
     check_same_device,
     check_same_shape,
     check_tensor,
+    float32_under_autocast,
     reduce,
 )
 
@@ -113,6 +114,7 @@ def _pairwise_distances(x: Tensor) -> Tensor:
 # --------------------------------------------------------------------------- pair losses
 
 
+@float32_under_autocast
 def contrastive(
     x1: Tensor, x2: Tensor, y: Tensor, *, margin: float = 1.0, reduction: str = "mean"
 ) -> Tensor:
@@ -183,6 +185,7 @@ def contrastive(
     return reduce(loss, reduction)
 
 
+@float32_under_autocast
 def triplet(
     anchor: Tensor,
     positive: Tensor,
@@ -351,6 +354,7 @@ def _cosine_logits(a: Tensor, b: Tensor, temperature: float) -> Tensor:
     return F.normalize(a, dim=-1) @ F.normalize(b, dim=-1).T / temperature
 
 
+@float32_under_autocast
 def info_nce(
     query: Tensor,
     key: Tensor,
@@ -421,6 +425,7 @@ def info_nce(
     return reduce(loss, reduction)
 
 
+@float32_under_autocast
 def clip_loss(
     image_emb: Tensor, text_emb: Tensor, *, temperature: float = 0.07, reduction: str = "mean"
 ) -> Tensor:
@@ -462,6 +467,7 @@ def clip_loss(
     return reduce(loss, reduction)
 
 
+@float32_under_autocast
 def nt_xent(z1: Tensor, z2: Tensor, *, temperature: float = 0.1, reduction: str = "mean") -> Tensor:
     r"""SimCLR's NT-Xent, the normalised temperature-scaled cross-entropy (Chen et al., 2020).
 

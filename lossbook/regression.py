@@ -27,6 +27,7 @@ from ._checks import (
     check_same_device,
     check_same_shape,
     check_tensor,
+    float32_under_autocast,
     reduce,
 )
 
@@ -43,6 +44,7 @@ def _residual(pred: Tensor, target: Tensor, reduction: str) -> Tensor:
     return target - pred
 
 
+@float32_under_autocast
 def mse(pred: Tensor, target: Tensor, *, reduction: str = "mean") -> Tensor:
     r"""Mean squared error.
 
@@ -64,6 +66,7 @@ def mse(pred: Tensor, target: Tensor, *, reduction: str = "mean") -> Tensor:
     return reduce(r.square(), reduction)
 
 
+@float32_under_autocast
 def mae(pred: Tensor, target: Tensor, *, reduction: str = "mean") -> Tensor:
     r"""Mean absolute error (L1 loss).
 
@@ -84,6 +87,7 @@ def mae(pred: Tensor, target: Tensor, *, reduction: str = "mean") -> Tensor:
     return reduce(r.abs(), reduction)
 
 
+@float32_under_autocast
 def huber(pred: Tensor, target: Tensor, *, delta: float = 1.0, reduction: str = "mean") -> Tensor:
     r"""Huber loss (Huber, 1964): quadratic near zero, linear in the tails.
 
@@ -110,13 +114,14 @@ def huber(pred: Tensor, target: Tensor, *, delta: float = 1.0, reduction: str = 
         delta: where quadratic turns linear; must be > 0.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
     """
-    check_positive("delta", delta)
+    delta = check_positive("delta", delta)
     r = _residual(pred, target, reduction)
     abs_r = r.abs()
     m = abs_r.clamp(max=delta)
     return reduce(m * (abs_r - 0.5 * m), reduction)
 
 
+@float32_under_autocast
 def log_cosh(pred: Tensor, target: Tensor, *, reduction: str = "mean") -> Tensor:
     r"""Log-cosh loss: behaves like ``r²/2`` near zero and like ``|r| − log 2`` far away.
 
@@ -142,6 +147,7 @@ def log_cosh(pred: Tensor, target: Tensor, *, reduction: str = "mean") -> Tensor
     return reduce(loss, reduction)
 
 
+@float32_under_autocast
 def quantile(pred: Tensor, target: Tensor, *, q: float = 0.5, reduction: str = "mean") -> Tensor:
     r"""Quantile (pinball) loss (Koenker & Bassett, 1978).
 
@@ -158,6 +164,6 @@ def quantile(pred: Tensor, target: Tensor, *, q: float = 0.5, reduction: str = "
         q: the quantile, in the open interval (0, 1).
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
     """
-    check_open_interval("q", q, 0.0, 1.0)
+    q = check_open_interval("q", q, 0.0, 1.0)
     r = _residual(pred, target, reduction)
     return reduce(torch.maximum(q * r, (q - 1.0) * r), reduction)

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import torch
 from torch import Tensor, nn
 
-from ._checks import check_positive
+from ._checks import autocast_enabled, check_positive
 
 __all__ = ["elastic_net_penalty", "l1_penalty", "l2_penalty"]
 
@@ -68,6 +69,9 @@ def _as_tensor_list(params: object) -> list[Tensor]:
         raise ValueError(
             f"all params must be on the same device, got {sorted(str(d) for d in devices)}"
         )
+    if autocast_enabled(tensors[0].device.type):
+        # the package's autocast policy (_checks.float32_under_autocast): float32 inside
+        tensors = [t.float() if t.dtype in (torch.float16, torch.bfloat16) else t for t in tensors]
     return tensors
 
 
@@ -143,7 +147,7 @@ def elastic_net_penalty(params: Params, *, l1: float = 1.0, l2: float = 1.0) -> 
     Returns:
         A 0-d tensor.
     """
-    check_positive("l1", l1, allow_zero=True)
-    check_positive("l2", l2, allow_zero=True)
+    l1 = check_positive("l1", l1, allow_zero=True)
+    l2 = check_positive("l2", l2, allow_zero=True)
     tensors = _as_tensor_list(params)
     return l1 * _l1(tensors) + l2 * _l2(tensors)

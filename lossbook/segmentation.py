@@ -28,6 +28,7 @@ from ._checks import (
     check_same_device,
     check_same_shape,
     check_tensor,
+    float32_under_autocast,
     reduce,
 )
 from .classification import cross_entropy
@@ -44,6 +45,7 @@ def _check_layout(name: str, value: Tensor) -> None:
         )
 
 
+@float32_under_autocast
 def dice(probs: Tensor, target: Tensor, *, eps: float = 1e-6, reduction: str = "mean") -> Tensor:
     r"""Soft Dice loss (Milletari et al., 2016; Sudre et al., 2017).
 
@@ -93,7 +95,7 @@ def dice(probs: Tensor, target: Tensor, *, eps: float = 1e-6, reduction: str = "
     check_same_shape("probs", probs, "target", target)
     check_same_device(("probs", probs), ("target", target))
     check_reduction(reduction)
-    check_positive("eps", eps)
+    eps = check_positive("eps", eps)
     _check_layout("probs", probs)
     check_not_empty("probs", probs)
     check_probabilities("probs", probs)
@@ -108,6 +110,7 @@ def dice(probs: Tensor, target: Tensor, *, eps: float = 1e-6, reduction: str = "
     return reduce(loss, reduction)
 
 
+@float32_under_autocast
 def dice_cross_entropy(
     logits: Tensor,
     target: Tensor,
@@ -157,11 +160,11 @@ def dice_cross_entropy(
         )
     check_same_device(("logits", logits), ("target", target))
     check_reduction(reduction)
-    check_positive("dice_weight", dice_weight, allow_zero=True)
-    check_positive("ce_weight", ce_weight, allow_zero=True)
+    dice_weight = check_positive("dice_weight", dice_weight, allow_zero=True)
+    ce_weight = check_positive("ce_weight", ce_weight, allow_zero=True)
     if dice_weight == 0 and ce_weight == 0:
         raise ValueError("dice_weight and ce_weight must not both be 0, got 0 and 0")
-    check_positive("eps", eps)
+    eps = check_positive("eps", eps)
     check_not_empty("logits", logits)
     num_classes = logits.shape[1]
     if num_classes < 2:

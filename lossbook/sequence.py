@@ -36,11 +36,14 @@ from torch import Tensor
 from torch.autograd.function import FunctionCtx
 
 from ._checks import (
+    check_flag,
+    check_int,
     check_integer_tensor,
     check_ndim,
     check_not_empty,
     check_reduction,
     check_tensor,
+    float32_under_autocast,
 )
 
 __all__ = ["ctc", "ctc_alpha", "greedy_decode"]
@@ -55,8 +58,7 @@ _NEG_INF = float("-inf")
 
 def _check_blank(blank: object, num_classes: int) -> int:
     """``blank`` must be a Python int in ``[0, C)``."""
-    if isinstance(blank, bool) or not isinstance(blank, int):
-        raise TypeError(f"blank must be an int (a class index), got {type(blank).__name__}")
+    blank = check_int("blank", blank)
     if not 0 <= blank < num_classes:
         raise ValueError(
             f"blank must be a class index in [0, {num_classes - 1}] (C={num_classes} classes "
@@ -328,6 +330,7 @@ class _CTCNegLogLikelihood(torch.autograd.Function):
         return grad, None, None, None, None, None
 
 
+@float32_under_autocast
 def ctc(
     log_probs: Tensor,
     targets: Tensor,
@@ -410,8 +413,7 @@ def ctc(
     check_ndim("log_probs", log_probs, 3, "(T, N, C) (time, batch, classes)")
     check_not_empty("log_probs", log_probs)
     check_reduction(reduction)
-    if not isinstance(zero_infinity, bool):
-        raise TypeError(f"zero_infinity must be a bool, got {type(zero_infinity).__name__}")
+    zero_infinity = check_flag("zero_infinity", zero_infinity)
     total_frames, batch, num_classes = log_probs.shape
     blank = _check_blank(blank, num_classes)
     input_lengths = _as_lengths("input_lengths", input_lengths, batch, log_probs.device)

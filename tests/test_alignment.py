@@ -710,9 +710,9 @@ def test_bad_hyperparameters(bad):
 
 def test_bad_hyperparameter_types():
     pc, pr, rc, rr = four()
-    with pytest.raises(TypeError, match="beta must be a number, got bool"):
+    with pytest.raises(TypeError, match="beta must be a real number, got bool True"):
         A.dpo(pc, pr, rc, rr, beta=True)
-    with pytest.raises(TypeError, match=r"beta must be a Python number, got a torch\.Tensor"):
+    with pytest.raises(TypeError, match=r"beta must be a real number, got a torch\.Tensor"):
         A.dpo(pc, pr, rc, rr, beta=torch.tensor(0.1))
 
 
@@ -740,9 +740,9 @@ def test_bad_kto_inputs():
         A.kto(pc, pr.float(), rc, rr.float())
     with pytest.raises(ValueError, match=r"kl must be a number or a 0-d tensor, got shape \(2,\)"):
         A.kto(pc, pr, rc, rr, kl=torch.zeros(2, dtype=torch.float64))
-    with pytest.raises(TypeError, match="kl must be None, a number or a 0-d tensor, got str"):
+    with pytest.raises(TypeError, match="kl must be a real number, got str '0.1'.*None or a 0-d"):
         A.kto(pc, pr, rc, rr, kl="0.1")
-    with pytest.raises(ValueError, match="kl must be finite, got inf"):
+    with pytest.raises(ValueError, match="kl must be a finite number, got inf"):
         A.kto(pc, pr, rc, rr, kl=float("inf"))
 
 

@@ -229,8 +229,8 @@ def test_cross_entropy_bad_inputs():
         lb.cross_entropy(logits, torch.tensor([0, 1, 2, 3]))
     with pytest.raises(ValueError, match=r"target must have shape \(4,\).*got \(4, 1\)"):
         lb.cross_entropy(logits, torch.zeros(4, 1, dtype=torch.long))
-    with pytest.raises(ValueError, match=r"logits must have shape \(N, C\).*got \(3,\)"):
-        lb.cross_entropy(torch.zeros(3), torch.tensor(1))
+    with pytest.raises(ValueError, match=r"logits must have shape \(N, C\).*got \(\)"):
+        lb.cross_entropy(torch.zeros(()), torch.tensor(1))
     with pytest.raises(ValueError, match=r"weight must have shape \(3,\).*got \(2,\)"):
         lb.cross_entropy(logits, torch.zeros(4, dtype=torch.long), weight=torch.ones(2))
     with pytest.raises(ValueError, match="label_smoothing must lie in"):
@@ -254,7 +254,7 @@ def test_binary_bad_inputs():
         lb.sigmoid_focal(torch.zeros(3), torch.zeros(3), gamma=-1.0)
     with pytest.raises(ValueError, match=r"alpha must lie in \[0, 1\]"):
         lb.sigmoid_focal(torch.zeros(3), torch.zeros(3), alpha=2.0)
-    with pytest.raises(TypeError, match="integer class indices.*torch.float32"):
+    with pytest.raises(TypeError, match=r"class indices.*dtype torch.float32.*target\.long\(\)"):
         lb.softmax_focal(torch.zeros(2, 3), torch.zeros(2))
 
 

@@ -180,7 +180,7 @@ def test_bad_inputs():
         elastic_net_penalty(model, l1=-0.1)
     with pytest.raises(ValueError, match=r"l2 must be a finite number >= 0, got inf"):
         elastic_net_penalty(model, l2=math.inf)
-    with pytest.raises(TypeError, match=r"l1 must be a Python number"):
+    with pytest.raises(TypeError, match=r"l1 must be a real number, got a torch\.Tensor"):
         elastic_net_penalty(model, l1=torch.tensor(0.1))
 
 
