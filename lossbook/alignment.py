@@ -484,7 +484,12 @@ def ppo_clip(
     is flat and its gradient is 0 -- the update cannot profit from moving the
     policy further. Moves that make things worse are never clipped.
 
-    Not bounded below: for ``A < 0`` it grows like ``−ρA`` as ``ρ`` grows.
+    Sign and bounds: the loss can be negative (``−ρA < 0`` for a good action,
+    ``A > 0``, near ``ρ = 1``). For fixed advantages it is bounded *below*: with
+    ``A > 0`` the gain is capped, ``ℓ ≥ −(1 + ε)·A``; with ``A < 0``,
+    ``ℓ ≥ (1 − ε)·|A| > 0``. It is unbounded *above*: for ``A < 0`` it grows
+    like ``−ρA = ρ|A|`` as ``ρ`` grows (a move that makes things worse is
+    never clipped).
 
     Gradients flow into every input. In PPO ``logp_old`` and ``advantages``
     come from the rollout and are constants: pass them detached. With

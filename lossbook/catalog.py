@@ -12,8 +12,12 @@ Properties are claims about the loss *as a function of one scalar variable*
   classification, or a probability.
 * ``convex``: the profile is convex on ``domain``.
 * ``smooth``: twice continuously differentiable everywhere on ``domain``.
-* ``bounded_below``: the profile's infimum (``0.0`` for every loss here), or
+* ``bounded_below``: the profile's infimum (``0.0`` for most losses here), or
   ``None`` if unbounded below.
+* ``nonnegative``: ``True`` if the loss is ``≥ 0`` for *every* valid input
+  (bounded below by 0), ``False`` if it can go below 0. Recorded for every
+  loss, profiled or not (a profiled entry derives it from ``bounded_below``);
+  :func:`losses_that_can_be_negative` lists the exceptions.
 * ``robust``: the derivative stays bounded as the variable grows large in the
   direction of error (large residuals, very wrong margins) -- one bad point
   pulls with bounded force.
@@ -24,10 +28,16 @@ Properties are claims about the loss *as a function of one scalar variable*
 
 Losses with no scalar profile (CTC, set-based metric losses...) have
 ``profile=None`` and ``None`` for the shape properties.
+
+``defaults`` are not typed here: they are read from the function's signature
+(:func:`signature_defaults`). ``formula`` writes every scalar hyper-parameter
+with its symbol (``symbols``: ``margin`` is ``m``...), never a fixed value;
+:meth:`LossSpec.display_formula` appends the values (``m = 1``).
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -56,7 +66,7 @@ class LossSpec:
     problem: str
     summary: str
     reference: str
-    defaults: dict[str, object] = field(default_factory=dict)
+    defaults: dict[str, object] | None = None  # read from the signature; see __post_init__
     variable: str | None = None
     domain: tuple[float, float] | None = None
     support: tuple[float, float] = (float("-inf"), float("inf"))
@@ -67,6 +77,39 @@ class LossSpec:
     bounded_below: float | None = None
     robust: bool | None = None
     symmetric: bool | None = None
+    nonnegative: bool | None = None
+    symbols: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Defaults are never retyped: they are read from the function's signature, so
+        # the catalog cannot drift from the code (a given dict is compared by the tests).
+        if self.defaults is None:
+            object.__setattr__(self, "defaults", signature_defaults(self.fn))
+        # ℓ ≥ 0? A profiled entry knows from its infimum; the others must say so.
+        if self.nonnegative is None and self.profile is not None:
+            nonnegative = self.bounded_below is not None and self.bounded_below >= 0
+            object.__setattr__(self, "nonnegative", nonnegative)
+        object.__setattr__(
+            self,
+            "symbols",
+            {
+                name: self.symbols.get(name, SYMBOLS.get(name, name))
+                for name in scalar_hyper_parameters(self.fn)
+            },
+        )
+
+    def display_formula(self, **params: float) -> str:
+        r"""The formula followed by its hyper-parameters' values, e.g. ``… ,\quad m = 1``.
+
+        Values are the signature's defaults unless given in ``params``.
+        """
+        values = {**self.defaults, **params}
+        shown = [
+            f"{symbol} = {float(values[name]):g}"
+            for name, symbol in self.symbols.items()
+            if values.get(name) is not None
+        ]
+        return self.formula + (r",\quad " + r",\ ".join(shown) if shown else "")
 
     def __call__(self, *args, **kwargs) -> Tensor:
         return self.fn(*args, **kwargs)
@@ -76,6 +119,53 @@ class LossSpec:
         if self.profile is None:
             raise ValueError(f"{self.name} has no one-dimensional profile")
         return self.profile(x, **{**self.example_params, **params})
+
+
+def signature_defaults(fn: Callable[..., Tensor]) -> dict[str, object]:
+    """The keyword-only arguments of ``fn`` with their defaults (``reduction`` left out)."""
+    return {
+        name: param.default
+        for name, param in inspect.signature(fn).parameters.items()
+        if param.kind is param.KEYWORD_ONLY
+        and name != "reduction"
+        and param.default is not param.empty
+    }
+
+
+def scalar_hyper_parameters(fn: Callable[..., Tensor]) -> list[str]:
+    """The keyword-only arguments of ``fn`` whose default is a real number (not a bool/int)."""
+    return [name for name, value in signature_defaults(fn).items() if type(value) is float]
+
+
+#: How the formulas write each scalar hyper-parameter (an entry may override it).
+SYMBOLS = {
+    "delta": r"\delta",
+    "q": "q",
+    "alpha": r"\alpha",
+    "gamma": r"\gamma",
+    "margin": "m",
+    "temperature": r"\tau",
+    "eps": r"\epsilon",
+    "beta": r"\beta",
+    "tau": r"\tau",
+    "clip": r"\varepsilon",
+    "label_smoothing": r"\varepsilon",
+    "l1": r"\lambda_1",
+    "l2": r"\lambda_2",
+    "dice_weight": r"w_{\mathrm{dice}}",
+    "ce_weight": r"w_{\mathrm{ce}}",
+    "desirable_weight": r"\lambda_D",
+    "undesirable_weight": r"\lambda_U",
+}
+
+
+def losses_that_can_be_negative() -> list[str]:
+    """Names of the losses that can take values below 0, in catalog order.
+
+    Every other loss is bounded below by 0 (``nonnegative=True``), so a sentence
+    such as "every loss is ≥ 0 except …" can be generated from the catalog.
+    """
+    return [spec.name for spec in _ENTRIES if spec.nonnegative is False]
 
 
 # Profiles: the loss as a function of one scalar, built by calling the loss itself
@@ -144,7 +234,6 @@ _CORE_ENTRIES: list[LossSpec] = [
         formula=r"\begin{cases}\frac12 r^2 & |r|\le\delta\\ \delta(|r|-\frac12\delta) & |r|>\delta\end{cases}",
         summary="Quadratic near zero, linear in the tails: MSE's smoothness, MAE's robustness.",
         reference="huber1964",
-        defaults={"delta": 1.0},
         example_params={"delta": 1.0},
         domain=(-10.0, 10.0),
         profile=_residual_profile(R.huber),
@@ -176,7 +265,6 @@ _CORE_ENTRIES: list[LossSpec] = [
         formula=r"\max\bigl(q\,r,\ (q-1)\,r\bigr),\ r = y - \hat y",
         summary="Pinball loss: asymmetric costs; its minimiser is the q-th quantile.",
         reference="koenker1978",
-        defaults={"q": 0.5},
         example_params={"q": 0.9},
         domain=(-10.0, 10.0),
         profile=_residual_profile(R.quantile),
@@ -191,11 +279,13 @@ _CORE_ENTRIES: list[LossSpec] = [
         name="cross_entropy",
         family="classification",
         fn=C.cross_entropy,
-        formula=r"-\log \frac{e^{z_y}}{\sum_c e^{z_c}}",
+        formula=(
+            r"-\sum_c t_c \log \frac{e^{z_c}}{\sum_k e^{z_k}},\quad"
+            r" t = (1 - \varepsilon)\,\mathrm{onehot}(y) + \varepsilon / C"
+        ),
         problem="multi-class classification",
         summary="Negative log-likelihood of the softmax; gradient p − y never vanishes when wrong.",
         reference="goodfellow2016",
-        defaults={"weight": None, "ignore_index": -100, "label_smoothing": 0.0},
         domain=(-10.0, 10.0),
         profile=_two_class_margin_profile(C.cross_entropy),
         convex=True,
@@ -213,7 +303,6 @@ _CORE_ENTRIES: list[LossSpec] = [
         problem="binary or multi-label classification",
         summary="Bernoulli negative log-likelihood on probabilities (logs clamped at −100).",
         reference="goodfellow2016",
-        defaults={"weight": None},
         variable="probability p of the true class",
         domain=(0.01, 0.99),
         support=(0.0, 1.0),
@@ -232,7 +321,6 @@ _CORE_ENTRIES: list[LossSpec] = [
         problem="binary or multi-label classification",
         summary="Sigmoid + binary cross-entropy fused in log space: stable for any logit.",
         reference="goodfellow2016",
-        defaults={"weight": None, "pos_weight": None},
         domain=(-10.0, 10.0),
         profile=_binary_margin_profile(C.binary_cross_entropy_with_logits),
         convex=True,
@@ -250,7 +338,6 @@ _CORE_ENTRIES: list[LossSpec] = [
         problem="binary or multi-label classification with class imbalance",
         summary="Cross-entropy that down-weights easy examples by (1 − p_t)^γ.",
         reference="lin2017focal",
-        defaults={"alpha": 0.25, "gamma": 2.0},
         example_params={"gamma": 2.0},
         domain=(-10.0, 10.0),
         profile=_binary_margin_profile(C.sigmoid_focal),
@@ -269,7 +356,6 @@ _CORE_ENTRIES: list[LossSpec] = [
         problem="multi-class classification with class imbalance",
         summary="Multi-class focal loss; γ = 0 is cross-entropy.",
         reference="lin2017focal",
-        defaults={"gamma": 2.0, "alpha": None},
         example_params={"gamma": 2.0},
         domain=(-10.0, 10.0),
         profile=_two_class_margin_profile(C.softmax_focal),
@@ -284,11 +370,10 @@ _CORE_ENTRIES: list[LossSpec] = [
         name="hinge",
         family="classification",
         fn=C.hinge,
-        formula=r"\max(0,\ 1 - y\,s)",
+        formula=r"\max(0,\ m - y\,s)",
         problem="binary classification (SVM), labels in {−1, +1}",
         summary="Zero beyond the margin, linear inside it: the SVM's loss.",
         reference="cortes1995",
-        defaults={"margin": 1.0},
         example_params={"margin": 1.0},
         domain=(-10.0, 10.0),
         profile=_binary_margin_profile(C.hinge),
@@ -303,11 +388,10 @@ _CORE_ENTRIES: list[LossSpec] = [
         name="squared_hinge",
         family="classification",
         fn=C.squared_hinge,
-        formula=r"\max(0,\ 1 - y\,s)^2",
+        formula=r"\max(0,\ m - y\,s)^2",
         problem="binary classification (L2-SVM), labels in {−1, +1}",
         summary="Hinge squared: differentiable, but quadratic in large violations.",
         reference="cortes1995",
-        defaults={"margin": 1.0},
         example_params={"margin": 1.0},
         domain=(-10.0, 10.0),
         profile=_binary_margin_profile(C.squared_hinge),
@@ -345,7 +429,7 @@ METRIC_ENTRIES = [
         problem="metric learning on labelled pairs (y = 0 similar, y = 1 dissimilar)",
         summary="Pulls similar pairs together, pushes dissimilar ones out to a margin.",
         reference="hadsell2006dimensionality",
-        defaults={"margin": 1.0},
+        nonnegative=True,
     ),
     LossSpec(
         name="triplet",
@@ -355,7 +439,6 @@ METRIC_ENTRIES = [
         problem="metric learning (face recognition, re-identification, retrieval)",
         summary="Anchor closer to its positive than to its negative by a margin; a hinge in the gap.",
         reference="schroff2015facenet",
-        defaults={"margin": 1.0},
         variable="distance gap Δ = d(a, p) − d(a, n) (< −margin when satisfied)",
         domain=(-10.0, 10.0),
         profile=_triplet_gap_profile(M.triplet),
@@ -374,7 +457,7 @@ METRIC_ENTRIES = [
         problem="self-supervised contrastive representation learning (SimCLR, MoCo)",
         summary="Cross-entropy that picks the positive key among negatives by cosine similarity / τ.",
         reference="oord2018representation",
-        defaults={"temperature": 0.1, "negatives": None},
+        nonnegative=True,
     ),
     LossSpec(
         name="clip_loss",
@@ -384,7 +467,7 @@ METRIC_ENTRIES = [
         problem="image-text (multimodal) contrastive pre-training",
         summary="Symmetric InfoNCE: each image picks its caption and each caption its image.",
         reference="radford2021learning",
-        defaults={"temperature": 0.07},
+        nonnegative=True,
     ),
     LossSpec(
         name="nt_xent",
@@ -394,7 +477,7 @@ METRIC_ENTRIES = [
         problem="self-supervised contrastive learning from two augmented views (SimCLR)",
         summary="SimCLR's InfoNCE over 2N views: each view picks its partner among the other 2N − 1.",
         reference="chen2020simple",
-        defaults={"temperature": 0.1},
+        nonnegative=True,
     ),
 ]
 
@@ -408,7 +491,7 @@ SEQUENCE_ENTRIES = [
         problem="sequence labelling without alignment (speech, handwriting, OCR)",
         summary="Sums over every blank-padded alignment of the labels to the frames with the forward–backward recursion; no frame-level labels needed.",
         reference="graves2006connectionist",
-        defaults={"blank": 0, "zero_infinity": False},
+        nonnegative=True,
         variable=None,
         domain=None,
         profile=None,
@@ -491,7 +574,6 @@ DIVERGENCE_ETC_ENTRIES = [
         problem="matching a model distribution to a reference: distillation, VAEs, KL penalties",
         summary="Extra nats paid for using Q where P is true; asymmetric, so argument order matters.",
         reference="kullback1951information",
-        defaults={"dim": -1, "log_inputs": False},
         variable="model probability q of the first of two outcomes (reference P = (0.3, 0.7))",
         domain=(0.01, 0.99),
         support=(0.0, 1.0),
@@ -527,7 +609,6 @@ DIVERGENCE_ETC_ENTRIES = [
         problem="semantic segmentation, especially of small or rare structures",
         summary="One minus the soft overlap (F1) of predicted and true masks, per sample and class.",
         reference="milletari2016vnet",
-        defaults={"eps": 1e-6},
         variable="probability p of the true class at a single foreground pixel",
         domain=(0.01, 0.99),
         support=(0.0, 1.0),
@@ -543,13 +624,12 @@ DIVERGENCE_ETC_ENTRIES = [
         family="segmentation",
         fn=SG.dice_cross_entropy,
         formula=(
-            r"w_{\mathrm{dice}}\,\overline{\mathrm{dice}}\bigl(\mathrm{softmax}(z),"
+            r"w_{\mathrm{dice}}\,\overline{\mathrm{dice}}_\epsilon\bigl(\mathrm{softmax}(z),"
             r" \mathrm{onehot}(y)\bigr) + w_{\mathrm{ce}}\,\overline{\mathrm{CE}}(z, y)"
         ),
         problem="semantic segmentation (the nnU-Net default)",
         summary="Dice for overlap of small classes plus cross-entropy for smooth, well-scaled gradients.",
         reference="isensee2021nnunet",
-        defaults={"dice_weight": 1.0, "ce_weight": 1.0, "eps": 1e-6},
         variable="margin m of the true class over the other (two classes, one pixel)",
         domain=(-10.0, 10.0),
         profile=_two_class_margin_profile(SG.dice_cross_entropy),
@@ -601,7 +681,7 @@ DIVERGENCE_ETC_ENTRIES = [
         problem="keeping a WGAN critic 1-Lipschitz (WGAN-GP)",
         summary="Pulls the critic's gradient norm towards 1 at random points between real and fake.",
         reference="gulrajani2017improved",
-        defaults={"weight": 10.0, "generator": None},
+        symbols={"weight": r"\lambda"},
         example_params={"weight": 10.0},
         variable="slope a of a linear critic D(x) = a·x (gradient norm |a|)",
         domain=(-3.0, 3.0),
@@ -642,7 +722,6 @@ DIVERGENCE_ETC_ENTRIES = [
         formula=r"\lambda_1\sum_j |w_j| + \lambda_2\sum_j w_j^2",
         summary="L1's sparsity with L2's stability under correlated features.",
         reference="zou2005regularization",
-        defaults={"l1": 1.0, "l2": 1.0},
         example_params={"l1": 1.0, "l2": 1.0},
         profile=_weight_profile(RG.elastic_net_penalty),
         convex=True,
@@ -667,6 +746,17 @@ def _implicit_margin_profile(fn: Callable[..., Tensor]) -> Callable[..., Tensor]
     def profile(h: Tensor, **params: float) -> Tensor:
         zero = torch.zeros_like(h)
         return fn(h, zero, zero, zero, reduction="none", **params)
+
+    return profile
+
+
+def _ratio_profile(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    # PPO with a fixed advantage A = +1 as a function of the probability ratio ρ:
+    # log π_new = log ρ, log π_old = 0, so π_new/π_old = ρ.
+    def profile(rho: Tensor, **params: float) -> Tensor:
+        return fn(
+            rho.log(), torch.zeros_like(rho), torch.ones_like(rho), reduction="none", **params
+        )
 
     return profile
 
@@ -715,7 +805,6 @@ ALIGNMENT_ENTRIES = [
         problem="LLM preference alignment from pairs (offline, with a reference model)",
         summary="Bradley–Terry on the policy's implicit rewards β·log(π_θ/π_ref): no reward model, no RL.",
         reference="rafailov2023direct",
-        defaults={"beta": 0.1},
         example_params={"beta": 0.1},
         variable=_IMPLICIT_MARGIN,
         domain=(-50.0, 50.0),
@@ -737,7 +826,6 @@ ALIGNMENT_ENTRIES = [
         problem="LLM preference alignment from pairs (offline, with a reference model)",
         summary="Regresses DPO's margin onto 1/(2τ) instead of pushing it to infinity: resists overfitting.",
         reference="azar2024general",
-        defaults={"tau": 0.1},
         example_params={"tau": 0.1},
         variable=_IMPLICIT_MARGIN,
         domain=(-10.0, 20.0),
@@ -761,7 +849,7 @@ ALIGNMENT_ENTRIES = [
         problem="LLM alignment from unpaired good/bad feedback (with a reference model)",
         summary="Prospect-theory value of each answer against a KL reference point; needs no pairs.",
         reference="ethayarajh2024kto",
-        defaults={"beta": 0.1, "desirable_weight": 1.0, "undesirable_weight": 1.0, "kl": None},
+        nonnegative=True,
         **_ALIGNMENT,
     ),
     LossSpec(
@@ -775,7 +863,6 @@ ALIGNMENT_ENTRIES = [
         problem="LLM preference alignment from pairs, folded into SFT (no reference model)",
         summary="SFT plus a log-odds-ratio penalty on the rejected answer; inputs are per-token average log-probs.",
         reference="hong2024orpo",
-        defaults={"beta": 0.1, "chosen_nll": None},
         example_params={"beta": 0.1},
         variable="log odds ratio d = log odds(y_w) − log odds(y_l)",
         domain=(-10.0, 10.0),
@@ -795,10 +882,22 @@ ALIGNMENT_ENTRIES = [
             r"\rho = \frac{\pi_\theta(a|s)}{\pi_{\mathrm{old}}(a|s)}"
         ),
         problem="RLHF policy optimisation (on-policy reinforcement learning)",
-        summary="Pessimistic clipped surrogate: no gain from moving the policy ratio past 1 ± ε.",
+        summary=(
+            "Pessimistic clipped surrogate: no gain from moving the policy ratio past 1 ± ε. "
+            "Can be negative; for fixed advantages bounded below by −(1+ε)·A (A > 0), "
+            "unbounded above as ρ grows when A < 0."
+        ),
         reference="schulman2017proximal",
-        defaults={"clip": 0.2},
-        bounded_below=None,
+        example_params={"clip": 0.2},
+        variable="probability ratio ρ = π_θ/π_old of an action with advantage A = +1",
+        domain=(0.05, 3.0),
+        support=(0.0, float("inf")),
+        profile=_ratio_profile(AL.ppo_clip),
+        convex=True,
+        smooth=False,
+        bounded_below=-1.2,  # −(1 + ε)·A at ε = 0.2, A = 1: the gain is capped, not the loss
+        robust=True,
+        symmetric=None,
         **_ALIGNMENT,
     ),
 ]

@@ -18,7 +18,14 @@ import pytest
 import torch
 
 import lossbook
-from lossbook.catalog import CATALOG, FAMILIES, LossSpec
+from lossbook._examples import example_inputs
+from lossbook.catalog import (
+    CATALOG,
+    FAMILIES,
+    LossSpec,
+    losses_that_can_be_negative,
+    scalar_hyper_parameters,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILED = [spec for spec in CATALOG.values() if spec.profile is not None]
@@ -61,11 +68,55 @@ def test_entry_is_consistent(spec):
     assert spec.family in FAMILIES
     assert spec.fn is getattr(lossbook, spec.name), "catalog name = exported function name"
     assert spec.formula and spec.summary and spec.problem
-    for name in spec.defaults:
-        assert name in inspect.signature(spec.fn).parameters, f"unknown default {name}"
+    # defaults: the values, not just the names, are the signature's
+    signature = inspect.signature(spec.fn).parameters
+    expected = {
+        name: p.default
+        for name, p in signature.items()
+        if p.kind is p.KEYWORD_ONLY and name != "reduction" and p.default is not p.empty
+    }
+    assert spec.defaults == expected
+    assert all(type(spec.defaults[k]) is type(v) for k, v in expected.items())
+    # every scalar hyper-parameter is written in the formula with its symbol, not a value
+    assert set(spec.symbols) == set(scalar_hyper_parameters(spec.fn))
+    for name, symbol in spec.symbols.items():
+        assert symbol in spec.formula, f"{name} ({symbol}) is not in the formula"
+        assert f"{symbol} = {float(expected[name]):g}" in spec.display_formula()
+    # can it go below 0? said for every loss
+    assert isinstance(spec.nonnegative, bool)
+    if spec.profile is not None:
+        assert spec.nonnegative == (spec.bounded_below is not None and spec.bounded_below >= 0)
     if spec.profile is not None:
         assert spec.domain is not None and spec.variable
         assert spec.support[0] <= spec.domain[0] < spec.domain[1] <= spec.support[1]
+
+
+def test_formulas_show_their_hyper_parameters():
+    """The hinge's margin is m in the formula, and its value is shown: not a hard-coded 1."""
+    hinge = CATALOG["hinge"]
+    assert "1 - y" not in hinge.formula and "m - y" in hinge.formula
+    assert hinge.display_formula().endswith(r",\quad m = 1")
+    assert hinge.display_formula(margin=0.5).endswith("m = 0.5")
+    assert CATALOG["huber"].display_formula().endswith(r"\delta = 1")
+
+
+def test_defaults_match_torch():
+    """Where torch has the same loss, lossbook's defaults are torch's (read from torch)."""
+    import torch.nn.functional as F
+
+    def default(fn, name):
+        return inspect.signature(fn).parameters[name].default
+
+    pairs = [
+        (lossbook.huber, "delta", F.huber_loss, "delta"),
+        (lossbook.cross_entropy, "ignore_index", F.cross_entropy, "ignore_index"),
+        (lossbook.cross_entropy, "label_smoothing", F.cross_entropy, "label_smoothing"),
+        (lossbook.ctc, "blank", F.ctc_loss, "blank"),
+        (lossbook.ctc, "zero_infinity", F.ctc_loss, "zero_infinity"),
+        (lossbook.triplet, "margin", F.triplet_margin_loss, "margin"),
+    ]
+    for ours, name, theirs, their_name in pairs:
+        assert CATALOG[ours.__name__].defaults[name] == default(theirs, their_name), name
 
 
 def test_every_reference_is_in_the_bibliography():
@@ -168,3 +219,60 @@ def test_symmetry(spec):
     x = torch.linspace(0, half, 1001, dtype=torch.float64)
     same = torch.allclose(values(spec, x), values(spec, -x), rtol=1e-9, atol=1e-12)
     assert same == spec.symmetric
+
+
+# --- can the loss go below 0? -------------------------------------------------------------
+def _smallest_value(name: str) -> float:
+    """The smallest per-element value over many valid float64 example inputs (several scales)."""
+    fn = CATALOG[name].fn
+    takes_reduction = "reduction" in inspect.signature(fn).parameters
+    smallest = math.inf
+    for seed in range(4):
+        for scale in (0.1, 1.0, 10.0, 100.0):
+            for perfect in (False, True):
+                ex = example_inputs(
+                    name, 16, dtype=torch.float64, seed=seed, scale=scale, perfect=perfect
+                )
+                if ex is None:
+                    continue
+                kwargs = {**ex.kwargs, **({"reduction": "none"} if takes_reduction else {})}
+                value = fn(*ex.args, **kwargs).detach()
+                smallest = min(smallest, value.min().item())
+    return smallest
+
+
+@pytest.mark.parametrize("spec", CATALOG.values(), ids=ids)
+def test_nonnegative_claim(spec):
+    smallest = _smallest_value(spec.name)
+    if spec.nonnegative:
+        assert smallest >= -1e-12, f"claimed >= 0, found {smallest}"
+    else:
+        assert smallest < 0, "claimed it can be negative, but no negative value found"
+
+
+def test_losses_that_can_be_negative_is_what_the_numbers_say():
+    found = [name for name in CATALOG if _smallest_value(name) < -1e-12]
+    assert losses_that_can_be_negative() == found
+    assert "ppo_clip" in found and "mse" not in found
+
+
+def test_ppo_clip_is_bounded_below_for_fixed_advantages_and_not_above():
+    """ℓ = −min(ρA, clip(ρ, 1−ε, 1+ε)A): negative values are reachable; for fixed A
+    the loss is ≥ −(1+ε)·A⁺ whatever ρ; for A < 0 it grows without bound as ρ grows."""
+    clip = 0.2
+    gen = torch.Generator().manual_seed(0)
+    advantages = torch.randn(64, generator=gen, dtype=torch.float64) * 3
+    log_ratios = torch.linspace(-30, 30, 601, dtype=torch.float64)
+    a = advantages[:, None].expand(-1, len(log_ratios))
+    new = log_ratios[None, :].expand(len(advantages), -1)
+    loss = lossbook.ppo_clip(new, torch.zeros_like(new), a, clip=clip, reduction="none")
+    assert torch.isfinite(loss).all()
+    floor = -(1 + clip) * advantages.clamp(min=0)  # per fixed advantage
+    assert (loss.min(dim=1).values >= floor - 1e-12).all()
+    positive = advantages > 0
+    assert (loss[positive].min(dim=1).values < 0).all(), "negative values are reachable"
+    torch.testing.assert_close(loss[positive].min(dim=1).values, floor[positive])
+    # A < 0: at ρ = e^30 the loss is ρ|A|, beyond any bound
+    assert (loss[~positive][:, -1] > 1e12 * advantages[~positive].abs()).all()
+    assert CATALOG["ppo_clip"].bounded_below == -(1 + clip) * 1.0
+    assert CATALOG["ppo_clip"].nonnegative is False
