@@ -30,7 +30,17 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-__all__ = ["ADVICE", "MIN_LENGTH", "PATTERNS", "Diagnosis", "diagnose", "simulate"]
+__all__ = [
+    "ADVICE",
+    "MIN_LENGTH",
+    "PATTERNS",
+    "Diagnosis",
+    "diagnose",
+    "mlp",
+    "simulate",
+    "snap_parameters",
+    "two_moons",
+]
 
 PATTERNS: tuple[str, ...] = (
     "healthy",
@@ -288,10 +298,14 @@ def diagnose(train_losses: object, val_losses: object) -> Diagnosis:
 
 
 # --- simulation: six real training runs ---------------------------------------------------------
-def _two_moons(
+def two_moons(
     n: int, generator: torch.Generator, *, noise: float = 0.15, flip: float = 0.0
 ) -> tuple[Tensor, Tensor]:
-    """The two-moons toy data set (two interleaved half circles), standardised, float64."""
+    """The two-moons toy data set (two interleaved half circles), standardised, float64.
+
+    ``flip`` is the fraction of labels flipped (label noise). Returns ``x`` (n, 2) and the
+    labels ``y`` (n,).
+    """
     y = torch.randint(0, 2, (n,), generator=generator)
     t = torch.rand(n, generator=generator, dtype=torch.float64) * math.pi
     upper = torch.stack([torch.cos(t), torch.sin(t)], dim=1)
@@ -307,11 +321,36 @@ def _two_moons(
     return x, y
 
 
-def _mlp(*widths: int) -> nn.Sequential:
+def mlp(*widths: int) -> nn.Sequential:
+    """A float64 tanh MLP with the given layer widths, initialised the same on every CPU.
+
+    The initialisation is PyTorch's default for ``nn.Linear`` (uniform in ±1/√fan_in, weights
+    then bias, layer by layer), drawn as float32 uniforms and scaled in float64: torch's own
+    ``uniform_`` rounds differently on different processors (fused or separate multiply-add).
+    """
     layers: list[nn.Module] = []
     for fan_in, fan_out in itertools.pairwise(widths):
-        layers += [nn.Linear(fan_in, fan_out), nn.Tanh()]
-    return nn.Sequential(*layers[:-1]).double()
+        linear = nn.Linear(fan_in, fan_out, dtype=torch.float64, device="meta")
+        bound = 1.0 / math.sqrt(fan_in)
+        weight = (torch.rand(fan_out, fan_in).double() * 2 - 1) * bound
+        bias = (torch.rand(fan_out).double() * 2 - 1) * bound
+        linear.weight = nn.Parameter(weight)
+        linear.bias = nn.Parameter(bias)
+        layers += [linear, nn.Tanh()]
+    return nn.Sequential(*layers[:-1])
+
+
+@torch.no_grad()
+def snap_parameters(model: nn.Module, lr: float) -> None:
+    """Round every parameter to a multiple of ``lr * 2**-20`` (a millionth of a step).
+
+    Processors differ in the last bit of tanh and exp, and some runs (lr_too_high above all)
+    are chaotic: without the rounding those last bits grow into a visibly different curve,
+    and the book's printed numbers would depend on the CPU.
+    """
+    grid = lr * 2.0**-20
+    for parameter in model.parameters():
+        parameter.copy_(torch.round(parameter / grid) * grid)
 
 
 def simulate(
@@ -338,8 +377,11 @@ def simulate(
     ====================== =========================================================
 
     Each run takes well under a second on a CPU. Deterministic for a given
-    ``seed`` (data, initialisation, validation batches); the global random
-    state and torch's thread count are restored afterwards.
+    ``seed`` (data, initialisation, validation batches), and the same on every
+    processor: the parameters are rounded to a multiple of lr·2⁻²⁰ (a
+    millionth of a step) after every step, so that last-bit differences between
+    CPUs' tanh or exp cannot grow through a chaotic run. The global random state and torch's thread count are
+    restored afterwards.
 
     Args:
         pattern: one of :data:`PATTERNS`.
@@ -372,17 +414,17 @@ def _run(pattern: str, seed: int, epochs: int) -> tuple[np.ndarray, np.ndarray]:
     g = torch.Generator().manual_seed(seed)
     n_train = 30 if pattern == "overfitting" else 300
     flip = 0.15 if pattern == "overfitting" else 0.0
-    x, y = _two_moons(n_train, g, flip=flip)
-    x_val, y_val = _two_moons(300, g, flip=flip)
+    x, y = two_moons(n_train, g, flip=flip)
+    x_val, y_val = two_moons(300, g, flip=flip)
 
     if pattern == "overfitting":
-        model = _mlp(2, 32, 32, 2)
+        model = mlp(2, 32, 32, 2)
     elif pattern == "underfitting":
-        model = _mlp(2, 2)
+        model = mlp(2, 2)
         nn.init.zeros_(model[0].weight)
         nn.init.zeros_(model[0].bias)
     else:
-        model = _mlp(2, 16, 16, 2)
+        model = mlp(2, 16, 16, 2)
 
     if pattern == "lr_too_high":
         optimiser = torch.optim.SGD(model.parameters(), lr=30.0)
@@ -393,11 +435,14 @@ def _run(pattern: str, seed: int, epochs: int) -> tuple[np.ndarray, np.ndarray]:
     else:
         optimiser = torch.optim.Adam(model.parameters(), lr=0.01)
 
+    lr = optimiser.param_groups[0]["lr"]
     train_losses, val_losses = [], []
+    snap_parameters(model, lr)
     for _ in range(epochs):
         optimiser.zero_grad()
         F.cross_entropy(model(x), y).backward()
         optimiser.step()
+        snap_parameters(model, lr)
         with torch.no_grad():
             train_losses.append(F.cross_entropy(model(x), y).item())
             if pattern == "noisy_validation":  # a fresh, tiny validation batch each epoch

@@ -21,10 +21,10 @@ import re
 import shutil
 import socketserver
 import threading
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from site_images import undescribed_images
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
@@ -46,27 +46,6 @@ PAGES = sorted(
 
 
 # --- static checks of the HTML ----------------------------------------------------
-class _Images(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.images: list[dict] = []
-        self.in_figure = 0
-        self.captions = 0
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "figure":
-            self.in_figure += 1
-        if tag == "figcaption":
-            self.captions += 1
-        if tag == "img":
-            self.images.append({**attrs, "_captioned": self.in_figure and self.captions})
-
-    def handle_endtag(self, tag):
-        if tag == "figure":
-            self.in_figure -= 1
-
-
 def page_weight(page: Path) -> tuple[int, int]:
     """(own, first_visit) bytes of a page.
 
@@ -92,19 +71,7 @@ def page_weight(page: Path) -> tuple[int, int]:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_image_has_alt_text_or_a_caption(page):
-    parser = _Images()
-    parser.feed((SITE / page).read_text())
-
-    def says_something(alt: str) -> bool:  # myst-nb's default alt is the file name
-        return bool(alt.strip()) and not re.search(r"\.(png|jpe?g|svg)$", alt.strip())
-
-    missing = [
-        img.get("src", "")[:60]
-        for img in parser.images
-        if not says_something(img.get("alt", ""))
-        and not img["_captioned"]
-        and "logo" not in img.get("class", "")
-    ]
+    missing = undescribed_images((SITE / page).read_text())
     assert not missing, f"{page}: images without alt text or caption: {missing}"
 
 
