@@ -87,3 +87,42 @@ def test_every_static_figure_has_alt_text(path):
         if has_png and len(alt.strip()) < 20:
             missing.append(cell["execution_count"])
     assert not missing, f"{path.name}: figures without alt text in cells {missing}"
+
+
+# Prose that reports a result the notebook never computes. Every number the book states must
+# come from an executed cell, so a phrase like these means: compute it (in a cell the reader can
+# rerun) or delete the claim. Matched case-insensitively across line breaks, in the markdown
+# cells and in the comments of the code cells.
+UNEXECUTED_RESULT_PHRASES = [
+    r"not\s+(?:been\s+)?executed",  # "... which is why it is not executed here"
+    r"not\s+(?:run|re-?run|computed|shown|reproduced)\s+here",
+    r"(?:too\s+slow|takes\s+too\s+long)\s+to\s+(?:run|execute)",
+    r"in\s+our\s+(?:own\s+)?(?:trials|experiments|tests|testing)",  # not "in our run" (ch. 8's)
+    r"we\s+(?:have\s+)?(?:found|observed|measured)\s+(?:elsewhere|separately|offline)",
+]
+
+
+def prose_and_comments(path: Path) -> str:
+    """The notebook's markdown, and the ``#`` comments of its code cells."""
+    parts = []
+    for cell in json.loads(path.read_text())["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            parts.append(source)
+        elif cell["cell_type"] == "code":
+            parts += [line.split("#", 1)[1] for line in source.splitlines() if "#" in line]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_results_from_runs_the_book_does_not_execute(path):
+    text = prose_and_comments(path)
+    found = [
+        " ".join(match.group(0).split())
+        for pattern in UNEXECUTED_RESULT_PHRASES
+        for match in re.finditer(pattern, text, re.IGNORECASE)
+    ]
+    assert not found, (
+        f"{path.name} reports results no cell computes ({found}): "
+        "compute them in an executed cell, or remove the claim"
+    )
