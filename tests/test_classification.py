@@ -284,3 +284,130 @@ def test_hinge_rejects_zero_one_labels():
 def test_unknown_reduction(call):
     with pytest.raises(ValueError, match="reduction must be one of"):
         call("batchmean")
+
+
+# --- PyTorch's own module test inputs (torch.testing._internal.common_modules) ------------
+# Every sample PyTorch uses to test its loss modules, run through the lossbook loss with the
+# constructor's keyword arguments mapped, comparing value and gradient. Options and samples
+# lossbook does not share with torch are skipped with the reason:
+# - KLDivLoss: lossbook's kl_divergence(p, q) is D(P‖Q) summed over the last dim; mapped as
+#   kl_divergence(target, input, log_inputs=True) (log_target=False: target.log()). Torch's
+#   reduction="mean" divides by the number of *elements* (not a divergence; lossbook has no
+#   such mode), "batchmean" is lossbook's "mean", "none" is per element (compared summed over the last dim), 0-d inputs have
+#   no distribution dimension, and samples whose input is not a log-probability (> 0) or
+#   whose target is not a probability are refused by lossbook by design.
+# - CTCLoss: gradients compared through log_softmax (lossbook's gradient w.r.t. log_probs is
+#   the true derivative; torch's assumes normalised inputs, see docs/DECISIONS.md).
+# - MarginRankingLoss: lossbook has no margin ranking loss (pairwise_ranking is the
+#   Bradley-Terry loss, a different function). TripletMarginLoss has no module_db entry.
+def _module_db():
+    try:
+        pytest.importorskip("expecttest", reason="expecttest is needed by torch's module_db")
+        from torch.testing._internal.common_modules import module_db
+    except pytest.skip.Exception:
+        raise
+    except Exception as error:  # pragma: no cover - depends on the torch build
+        pytest.skip(f"torch's module_db is unavailable: {error}")
+    return module_db
+
+
+def _kl_call(args, kwargs):
+    inp, target = args
+    log_target = kwargs.pop("log_target", False)
+    reduction = kwargs.pop("reduction", "mean")
+    if reduction == "mean" or inp.dim() == 0:
+        return None, "torch's elementwise mean / a 0-d input has no lossbook counterpart"
+    if reduction == "batchmean":  # lossbook's "mean" is torch's batchmean (2-D inputs)
+        if inp.dim() != 2:
+            return None, "batchmean of a non-2-D input has no lossbook counterpart"
+        reduction = "mean"
+    p = target if log_target else target.log()
+    ours = lb.kl_divergence(p, inp, log_inputs=True, reduction=reduction, **kwargs)
+    return ours, None
+
+
+MAPPED = {
+    "CrossEntropyLoss": lb.cross_entropy,
+    "MSELoss": lb.mse,
+    "L1Loss": lb.mae,
+    "HuberLoss": lb.huber,
+    "BCELoss": lb.binary_cross_entropy,
+    "BCEWithLogitsLoss": lb.binary_cross_entropy_with_logits,
+    "KLDivLoss": _kl_call,
+    "CTCLoss": lb.ctc,
+}
+
+
+def _samples():
+    try:
+        import expecttest  # noqa: F401
+        from torch.testing._internal.common_modules import module_db
+    except Exception:
+        return [pytest.param(None, None, None, marks=pytest.mark.skip(reason="no module_db"))]
+    params = []
+    for info in module_db:
+        name = info.module_cls.__name__
+        if name not in MAPPED:
+            continue
+        samples = info.module_inputs_func(
+            info, device="cpu", dtype=torch.float64, requires_grad=True, training=True
+        )
+        for i, sample in enumerate(samples):
+            params.append(pytest.param(info, name, sample, id=f"{name}-{i}"))
+    return params
+
+
+def _run_module_sample(info, name, sample):
+    """(torch's value, lossbook's value, their gradients) or a skip reason."""
+    ctor = dict(sample.constructor_input.kwargs)
+    args = list(sample.forward_input.args)
+    if name == "CTCLoss":  # compare through log_softmax (see the note above)
+        leaf = args[0].detach().clone().requires_grad_(True)
+        args[0] = leaf.log_softmax(-1)
+        leaves = [leaf]
+    else:
+        leaves = [a for a in args if isinstance(a, torch.Tensor) and a.requires_grad]
+    theirs = info.module_cls(*sample.constructor_input.args, **ctor)(*args)
+    if name == "KLDivLoss":
+        ours, reason = _kl_call(args, ctor)
+        if reason:
+            return None, reason
+        if ctor.get("reduction", "mean") == "none":
+            theirs = theirs.sum(-1)
+    else:
+        ours = MAPPED[name](*args, **ctor)
+    return (theirs, ours, leaves), None
+
+
+@pytest.mark.parametrize(("info", "name", "sample"), _samples())
+def test_matches_torch_module_db(info, name, sample):
+    try:
+        result, reason = _run_module_sample(info, name, sample)
+    except ValueError as error:
+        if name == "KLDivLoss":
+            pytest.skip(f"outside kl_divergence's domain, refused by design: {error}")
+        raise
+    if reason:
+        pytest.skip(reason)
+    theirs, ours, leaves = result
+    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+    torch.testing.assert_close(ours, theirs, rtol=1e-7, atol=1e-10, equal_nan=True)
+    if leaves:
+        g_theirs = torch.autograd.grad(theirs.sum(), leaves, retain_graph=True, allow_unused=True)
+        g_ours = torch.autograd.grad(ours.sum(), leaves, allow_unused=True)
+        for a, b in zip(g_ours, g_theirs, strict=True):
+            if a is None or b is None:
+                assert a is None and b is None
+                continue
+            torch.testing.assert_close(a, b, rtol=1e-6, atol=1e-9, equal_nan=True)
+
+
+def test_module_db_cross_entropy_has_unbatched_samples():
+    """The unbatched CrossEntropyLoss samples exist, so the test above really covers them."""
+    module_db = _module_db()
+    (info,) = [m for m in module_db if m.module_cls is torch.nn.CrossEntropyLoss]
+    samples = info.module_inputs_func(
+        info, device="cpu", dtype=torch.float64, requires_grad=True, training=True
+    )
+    unbatched = [s for s in samples if s.forward_input.args[0].dim() == 1]
+    assert len(samples) >= 100 and len(unbatched) >= 9
