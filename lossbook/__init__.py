@@ -1,9 +1,14 @@
 """lossbook: loss functions written to be read, tested to be trusted.
 
 The package behind the *lossbook* textbook. Every loss is a plain function
-written from its formula, with torch conventions: prediction first, target
-second, keyword-only hyper-parameters, ``reduction`` in ``{"mean", "sum",
-"none"}``; it works on CPU and CUDA and is differentiable with autograd.
+written from its formula. A loss that compares a prediction with a target
+takes the prediction first and the target second, by position, as
+``torch.nn.functional`` does (the first argument is named for what it holds:
+``pred``, ``logits``, ``probs``); losses with another structure follow their
+formula -- ``kl_divergence(p, q)`` is D(P‖Q), reference first, the reverse of
+``F.kl_div`` -- and each docstring says so. Hyper-parameters are keyword-only,
+``reduction`` is one of ``{"mean", "sum", "none"}``; every loss works on CPU
+and CUDA and is differentiable with autograd.
 
 >>> import torch, lossbook
 >>> lossbook.huber(torch.tensor([0.0, 3.0]), torch.tensor([0.5, 0.0]), delta=1.0)
