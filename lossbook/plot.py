@@ -12,7 +12,9 @@ Importing this module imports matplotlib; ``import lossbook`` does not.
 
 from __future__ import annotations
 
+import ast
 import inspect
+import textwrap
 from collections.abc import Callable, Iterator
 from itertools import cycle
 
@@ -75,16 +77,24 @@ def figure(ncols: int = 1, *, width: float = 6.4, height: float = 3.6, **kwargs)
 
 
 class Source:
-    """The source code of a lossbook object, displayed as a highlighted block.
+    """The source code of a lossbook object, displayed as a listing a reader reads.
 
     The book shows the package's own code with ``show_source(lossbook.huber)``
     rather than a copy in the text: strict nbval compares this output with the
     committed one, so the page cannot drift from the code.
+
+    One convention for every chapter: the listing is the signature and the
+    body; docstrings are left out (of the object and of any method or nested
+    function). A docstring is reStructuredText written for the API reference
+    (``.. math::``, double backticks); the chapter's prose typesets the same
+    maths, so the listing shows code only. ``code`` is the listing,
+    ``full_code`` the unmodified source.
     """
 
     def __init__(self, obj: Callable | type) -> None:
         self.obj = obj
-        self.code = inspect.getsource(obj)
+        self.full_code = inspect.getsource(obj)
+        self.code = strip_docstrings(self.full_code)
 
     def _repr_markdown_(self) -> str:
         return f"```python\n{self.code}```\n"
@@ -93,6 +103,44 @@ class Source:
         return self.code
 
 
+def strip_docstrings(source: str) -> str:
+    """``source`` (a function or class) without the docstrings of its definitions.
+
+    Comments, blank lines inside the body and formatting are kept exactly (the
+    blank line right after a docstring goes with it); a body that was only a
+    docstring becomes ``...``.
+    """
+    code = textwrap.dedent(source)
+    lines = code.splitlines(keepends=True)
+    drop: set[int] = set()
+    ellipsis: dict[int, str] = {}
+    for node in ast.walk(ast.parse(code)):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        first = node.body[0]
+        if not (
+            isinstance(first, ast.Expr)
+            and isinstance(first.value, ast.Constant)
+            and isinstance(first.value.value, str)
+        ):
+            continue
+        start, end = first.lineno - 1, first.end_lineno - 1
+        if start <= node.lineno - 1 or lines[start][: first.col_offset].strip():
+            continue  # a docstring on the `def` line itself: leave that line alone
+        if len(node.body) == 1:
+            ellipsis[start] = lines[start][: first.col_offset] + "...\n"
+        drop.update(range(start, end + 1))
+        if len(node.body) > 1 and end + 1 < len(lines) and not lines[end + 1].strip():
+            drop.add(end + 1)  # the blank line that separated the docstring from the code
+    out = []
+    for i, line in enumerate(lines):
+        if i in ellipsis:
+            out.append(ellipsis[i])
+        elif i not in drop:
+            out.append(line)
+    return "".join(out)
+
+
 def show_source(obj: Callable | type) -> Source:
-    """Return a displayable view of ``obj``'s source (see :class:`Source`)."""
+    """Return a displayable listing of ``obj``'s code, docstrings left out (see :class:`Source`)."""
     return Source(obj)

@@ -42,5 +42,6 @@ def test_show_source_is_the_packages_own_code():
     import lossbook
 
     source = plot.show_source(lossbook.huber)
-    assert source.code == inspect.getsource(lossbook.huber)
-    assert source._repr_markdown_().startswith("```python\ndef huber(")
+    assert source.full_code == inspect.getsource(lossbook.huber)
+    assert source.code == plot.strip_docstrings(inspect.getsource(lossbook.huber))
+    assert "\ndef huber(" in source._repr_markdown_()
