@@ -6,7 +6,7 @@
 Each notebook runs in a fresh kernel with ``LOSSBOOK_WIDGETS=static`` (so the
 interactive figures are stored as kernel-free sliders, see lossbook.widgets)
 and ``OMP_NUM_THREADS=1`` (as in the test run), with its working directory set
-to ``book/``. Prints the time each one took and
+to ``book/``; writes ``metadata.kernelspec`` (python3). Prints the time each one took and
 the total: the book's own cost, reported in CI (goal: < 30 s per chapter).
 """
 
@@ -22,6 +22,7 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
 def execute(path: Path, timeout: int = 600) -> float:
@@ -43,6 +44,8 @@ def execute(path: Path, timeout: int = 600) -> float:
     client.execute()
     elapsed = time.perf_counter() - start
     notebook.metadata.pop("widgets", None)  # never commit widget state (no widget JS is served)
+    # name the kernel, so Jupyter, JupyterLab and Colab open the notebook without asking
+    notebook.metadata["kernelspec"] = dict(KERNELSPEC)
     nbformat.write(notebook, path)
     return elapsed
 
