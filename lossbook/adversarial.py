@@ -29,7 +29,7 @@ from collections.abc import Callable
 import torch
 from torch import Tensor
 
-from ._checks import (
+from .checks import (
     autocast_enabled,
     check_not_empty,
     check_positive,

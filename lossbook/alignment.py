@@ -35,7 +35,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ._checks import (
+from .checks import (
     check_class_indices,
     check_flag,
     check_integer_tensor,

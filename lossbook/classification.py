@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ._checks import (
+from .checks import (
     check_class_indices,
     check_int,
     check_integer_tensor,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from ._checks import (
+from .checks import (
     check_flag,
     check_int,
     check_not_empty,

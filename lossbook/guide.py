@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from torch import Tensor
 
-from ._checks import check_not_empty, check_positive, check_tensor
+from .checks import check_not_empty, check_positive, check_tensor
 from .catalog import CATALOG, LossSpec
 
 __all__ = [

@@ -53,7 +53,7 @@ from contextlib import contextmanager
 import torch
 from torch import Tensor, nn
 
-from ._checks import check_positive, check_tensor
+from .checks import check_positive, check_tensor
 
 __all__ = [
     "get_parameters",

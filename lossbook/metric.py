@@ -16,7 +16,7 @@ Shapes: embeddings are ``(N, D)`` -- ``N`` rows (the batch) of ``D`` features.
 Every loss returns one value per row for ``reduction="none"``, i.e. ``(N,)``
 (``nt_xent``: one per view, ``(2N,)``).
 
-Distances are Euclidean, computed through :func:`_safe_sqrt`, whose gradient is
+Distances are Euclidean, computed through :func:`~lossbook.checks.safe_sqrt`, whose gradient is
 finite (zero) at distance exactly 0, where ``d sqrt(u)/du = 1/(2 sqrt u)`` is
 infinite and would turn into ``0 · inf = NaN`` (identical embeddings are common:
 a collapsed network, a pair of the same image).
@@ -28,16 +28,21 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ._checks import (
+from .checks import (
+    Reduction,
+    check_batch_size,
+    check_binary_labels,
     check_integer_tensor,
     check_ndim,
     check_positive,
     check_reduction,
     check_same_device,
+    check_same_dtype,
     check_same_shape,
     check_tensor,
     float32_under_autocast,
     reduce,
+    safe_sqrt,
 )
 
 __all__ = ["clip_loss", "contrastive", "info_nce", "mine_triplets", "nt_xent", "triplet"]
@@ -64,35 +69,8 @@ def _check_embeddings(*named: tuple[str, Tensor]) -> None:
                 f"(second dimension), got {first_name} {tuple(first.shape)} and "
                 f"{name} {tuple(value.shape)}"
             )
-        if value.dtype != first.dtype:
-            raise TypeError(
-                f"{first_name} and {name} must have the same dtype, got {first_name} "
-                f"{first.dtype} and {name} {value.dtype}"
-            )
+    check_same_dtype(*named)
     check_same_device(*named)
-
-
-def _check_rows(name_a: str, a: Tensor, name_b: str, b: Tensor) -> None:
-    """Raise ``ValueError`` unless two ``(N, D)`` tensors have the same number of rows."""
-    if a.shape[0] != b.shape[0]:
-        raise ValueError(
-            f"{name_a} and {name_b} must have the same batch size N (first dimension), "
-            f"got {name_a} {tuple(a.shape)} and {name_b} {tuple(b.shape)}"
-        )
-
-
-def _safe_sqrt(squared: Tensor) -> Tensor:
-    """``sqrt`` whose gradient at exactly 0 is 0 instead of ``inf`` (then NaN).
-
-    The *where-trick*: where ``squared == 0`` the square root is fed a dummy 1,
-    so neither its value nor its gradient (``1/(2·sqrt 0) = inf``) reaches the
-    result, and the output there is the constant 0. Everywhere else this is the
-    exact ``sqrt`` -- unlike ``sqrt(squared + eps)`` or a clamp, it changes no
-    value. NaN is not 0, so NaN still propagates.
-    """
-    is_zero = squared == 0
-    root = torch.sqrt(torch.where(is_zero, torch.ones_like(squared), squared))
-    return torch.where(is_zero, torch.zeros_like(squared), root)
 
 
 def _squared_distance(u: Tensor, v: Tensor) -> Tensor:
@@ -116,7 +94,7 @@ def _pairwise_distances(x: Tensor) -> Tensor:
 
 @float32_under_autocast
 def contrastive(
-    x1: Tensor, x2: Tensor, y: Tensor, *, margin: float = 1.0, reduction: str = "mean"
+    x1: Tensor, x2: Tensor, y: Tensor, *, margin: float = 1.0, reduction: Reduction = "mean"
 ) -> Tensor:
     r"""Contrastive loss of Hadsell, Chopra & LeCun (2006) on pairs of embeddings.
 
@@ -140,7 +118,7 @@ def contrastive(
     squares, gradient ``2(x₁ − x₂)``, zero at ``x₁ = x₂``). The dissimilar term
     needs ``D`` itself; its gradient ``−2(margin − D)·(x₁ − x₂)/D`` is ``0/0``
     at ``x₁ = x₂``, and a plain ``torch.norm``/``sqrt`` returns NaN there. ``D``
-    is computed with a safe square root (see :func:`_safe_sqrt`) whose gradient
+    is computed with a safe square root (see :func:`~lossbook.checks.safe_sqrt`) whose gradient
     at ``D = 0`` is 0 -- a valid subgradient: at a point where the two
     embeddings coincide no direction to push them apart is better than another.
     (``F.pairwise_distance`` instead adds ``eps = 1e-6`` to every coordinate
@@ -170,15 +148,11 @@ def contrastive(
     check_same_device(("x1", x1), ("y", y))
     check_positive("margin", margin)
     check_reduction(reduction)
-    if y.numel() and not bool(((y == 0) | (y == 1)).all()):
-        found = torch.unique(y.detach()).flatten()[:6].tolist()
-        raise ValueError(
-            f"y must hold labels in {{0, 1}} (0 = similar, 1 = dissimilar), found values {found}"
-        )
+    check_binary_labels("y", y, meaning="0 = similar, 1 = dissimilar")
 
     y = y.to(x1.dtype)
     squared_dist = _squared_distance(x1, x2)  # D², exact and smooth
-    dist = _safe_sqrt(squared_dist)  # D, finite gradient at D = 0
+    dist = safe_sqrt(squared_dist)  # D, finite gradient at D = 0
     similar_term = squared_dist
     dissimilar_term = torch.clamp(margin - dist, min=0.0).square()
     loss = (1.0 - y) * similar_term + y * dissimilar_term
@@ -192,7 +166,7 @@ def triplet(
     negative: Tensor,
     *,
     margin: float = 1.0,
-    reduction: str = "mean",
+    reduction: Reduction = "mean",
 ) -> Tensor:
     r"""Triplet margin loss (Schroff et al., 2015; Balntas et al., 2016).
 
@@ -213,7 +187,7 @@ def triplet(
     gradient finite at ``a = p``), so its distances differ from the exact ones
     by up to ``ε·√D``. Here distances are exact, and the gradient at ``a = p``
     (or ``a = n``) is kept finite by a safe square root whose gradient at 0 is
-    0 (see :func:`_safe_sqrt`). With ``eps=0`` the two agree to rounding.
+    0 (see :func:`~lossbook.checks.safe_sqrt`). With ``eps=0`` the two agree to rounding.
 
     A batch of triplets usually comes from :func:`mine_triplets`::
 
@@ -229,14 +203,24 @@ def triplet(
         negative: negative embeddings ``(N, D)`` (another class).
         margin: the required gap between the two distances, ``> 0``.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (shape ``(N,)``).
+
+    Example: ``d(a, p) = ‖(3, 4)‖ = 5`` and ``d(a, n) = 1``, so the loss is
+    ``max(0, 5 − 1 + 1) = 5``; swap the two and the triplet is satisfied (0):
+
+    >>> import torch, lossbook
+    >>> a, p, n = torch.tensor([[0.0, 0.0]]), torch.tensor([[3.0, 4.0]]), torch.tensor([[0.0, 1.0]])
+    >>> lossbook.triplet(a, p, n, margin=1.0)
+    tensor(5.)
+    >>> lossbook.triplet(a, n, p, margin=1.0)
+    tensor(0.)
     """
     _check_embeddings(("anchor", anchor), ("positive", positive), ("negative", negative))
     check_same_shape("anchor", anchor, "positive", positive)
     check_same_shape("anchor", anchor, "negative", negative)
     check_positive("margin", margin)
     check_reduction(reduction)
-    dist_pos = _safe_sqrt(_squared_distance(anchor, positive))  # d(a, p)
-    dist_neg = _safe_sqrt(_squared_distance(anchor, negative))  # d(a, n)
+    dist_pos = safe_sqrt(_squared_distance(anchor, positive))  # d(a, p)
+    dist_neg = safe_sqrt(_squared_distance(anchor, negative))  # d(a, n)
     loss = torch.clamp(dist_pos - dist_neg + margin, min=0.0)
     return reduce(loss, reduction)
 
@@ -361,7 +345,7 @@ def info_nce(
     *,
     temperature: float = 0.1,
     negatives: Tensor | None = None,
-    reduction: str = "mean",
+    reduction: Reduction = "mean",
 ) -> Tensor:
     r"""InfoNCE (van den Oord et al., 2018): pick the positive key out of a crowd.
 
@@ -403,12 +387,21 @@ def info_nce(
         temperature: ``τ > 0``.
         negatives: optional ``(M, D)`` negatives shared by every query.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (shape ``(N,)``).
+
+    Example: two orthogonal queries, each key equal to its query, ``τ = 1``.
+    Each row's logits are ``(1, 0)`` with the positive first, so each loss is
+    ``−log(e/(e + 1)) = log(1 + e^{−1}) ≈ 0.3133``:
+
+    >>> import torch, lossbook
+    >>> eye = torch.eye(2)
+    >>> lossbook.info_nce(eye, eye, temperature=1.0)
+    tensor(0.3133)
     """
     named = [("query", query), ("key", key)]
     if negatives is not None:
         named.append(("negatives", negatives))
     _check_embeddings(*named)
-    _check_rows("query", query, "key", key)
+    check_batch_size("query", query, "key", key)
     check_positive("temperature", temperature)
     check_reduction(reduction)
 
@@ -427,7 +420,7 @@ def info_nce(
 
 @float32_under_autocast
 def clip_loss(
-    image_emb: Tensor, text_emb: Tensor, *, temperature: float = 0.07, reduction: str = "mean"
+    image_emb: Tensor, text_emb: Tensor, *, temperature: float = 0.07, reduction: Reduction = "mean"
 ) -> Tensor:
     r"""CLIP's symmetric contrastive loss (Radford et al., 2021).
 
@@ -457,7 +450,7 @@ def clip_loss(
             the average of pair ``i``'s two cross-entropies).
     """
     _check_embeddings(("image_emb", image_emb), ("text_emb", text_emb))
-    _check_rows("image_emb", image_emb, "text_emb", text_emb)
+    check_batch_size("image_emb", image_emb, "text_emb", text_emb)
     check_positive("temperature", temperature)
     check_reduction(reduction)
     logits = _cosine_logits(image_emb, text_emb, temperature)  # (N, N)
@@ -468,7 +461,9 @@ def clip_loss(
 
 
 @float32_under_autocast
-def nt_xent(z1: Tensor, z2: Tensor, *, temperature: float = 0.1, reduction: str = "mean") -> Tensor:
+def nt_xent(
+    z1: Tensor, z2: Tensor, *, temperature: float = 0.1, reduction: Reduction = "mean"
+) -> Tensor:
     r"""SimCLR's NT-Xent, the normalised temperature-scaled cross-entropy (Chen et al., 2020).
 
     ``z1[i]`` and ``z2[i]`` embed two augmented views of input ``i``. Stack
@@ -522,7 +517,7 @@ def nt_xent(z1: Tensor, z2: Tensor, *, temperature: float = 0.1, reduction: str 
             (entry ``i`` is ``z1[i]``'s loss, entry ``N + i`` is ``z2[i]``'s).
     """
     _check_embeddings(("z1", z1), ("z2", z2))
-    _check_rows("z1", z1, "z2", z2)
+    check_batch_size("z1", z1, "z2", z2)
     check_positive("temperature", temperature)
     check_reduction(reduction)
 

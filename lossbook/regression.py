@@ -20,7 +20,7 @@ import math
 import torch
 from torch import Tensor
 
-from ._checks import (
+from .checks import (
     check_open_interval,
     check_positive,
     check_reduction,

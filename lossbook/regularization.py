@@ -27,7 +27,7 @@ from collections.abc import Iterable
 import torch
 from torch import Tensor, nn
 
-from ._checks import autocast_enabled, check_positive
+from .checks import autocast_enabled, check_positive
 
 __all__ = ["elastic_net_penalty", "l1_penalty", "l2_penalty"]
 
@@ -70,7 +70,7 @@ def _as_tensor_list(params: object) -> list[Tensor]:
             f"all params must be on the same device, got {sorted(str(d) for d in devices)}"
         )
     if autocast_enabled(tensors[0].device.type):
-        # the package's autocast policy (_checks.float32_under_autocast): float32 inside
+        # the package's autocast policy (checks.float32_under_autocast): float32 inside
         tensors = [t.float() if t.dtype in (torch.float16, torch.bfloat16) else t for t in tensors]
     return tensors
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import torch.nn.functional as F
 from torch import Tensor
 
-from ._checks import (
+from .checks import (
     check_class_indices,
     check_integer_tensor,
     check_not_empty,

@@ -35,7 +35,7 @@ import torch
 from torch import Tensor
 from torch.autograd.function import FunctionCtx
 
-from ._checks import (
+from .checks import (
     check_flag,
     check_int,
     check_integer_tensor,

@@ -1,9 +1,30 @@
-"""Input validation and reduction shared by every loss in :mod:`lossbook`.
+"""Input validation and reduction shared by every loss in :mod:`lossbook` -- and by yours.
 
 Every public loss validates its inputs with these helpers before computing
 anything, so that a wrong input meets a message that names the argument, says
 what was expected and shows what was given -- never a silent broadcast and
-never a wrong number.
+never a wrong number. Chapter 12 of the book uses them to write a custom loss:
+
+>>> import torch
+>>> from lossbook.checks import check_pair, check_reduction, reduce
+>>> def squared_error(pred, target, *, reduction="mean"):
+...     check_pair("pred", pred, "target", target)
+...     check_reduction(reduction)
+...     return reduce((target - pred).square(), reduction)
+>>> squared_error(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 4.0]))  # (0 + 4) / 2
+tensor(2.)
+>>> squared_error(torch.zeros(3, 1), torch.zeros(3))
+Traceback (most recent call last):
+    ...
+ValueError: pred and target must have the same shape, got pred (3, 1) and target (3,); lossbook never broadcasts (did you mean pred.squeeze(-1)?)
+
+What is here: tensors (:func:`check_tensor`, :func:`check_pair`, shapes, devices,
+dtypes), labels (:func:`check_class_indices`, :func:`check_binary_labels`,
+:func:`check_plus_minus_one`), probabilities and log-probabilities,
+hyper-parameters (:func:`check_scalar`, :func:`check_flag`, :func:`check_int`,
+:func:`check_weight`), the one reduction every loss applies last
+(:func:`check_reduction` up front, :func:`reduce` at the end), the safe square
+root (:func:`safe_sqrt`) and the autocast policy (:func:`float32_under_autocast`).
 
 NaN policy: NaN *values* are not an error. They propagate to the result, as in
 ``torch.nn.functional`` (a NaN in, a NaN out), so a diverging training run is
@@ -20,13 +41,15 @@ import functools
 import math
 import numbers
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Literal, TypeVar, get_args
 
 import numpy as np
 import torch
 from torch import Tensor
 
-REDUCTIONS = ("mean", "sum", "none")
+#: The type of every ``reduction`` argument in lossbook.
+Reduction = Literal["mean", "sum", "none"]
+REDUCTIONS: tuple[str, ...] = get_args(Reduction)
 
 
 def check_tensor(name: str, value: object, *, floating: bool = True) -> Tensor:
@@ -105,11 +128,45 @@ def check_same_device(*named: tuple[str, Tensor]) -> None:
         raise ValueError(f"all inputs must be on the same device, got {listing}")
 
 
+def check_same_dtype(*named: tuple[str, Tensor]) -> None:
+    """Raise ``TypeError`` unless all tensors share one dtype (no silent promotion)."""
+    dtypes = {t.dtype for _, t in named}
+    if len(dtypes) > 1:
+        names = [n for n, _ in named]
+        who = f"{names[0]} and {names[1]}" if len(names) == 2 else "all inputs"
+        listing = ", ".join(f"{n} {t.dtype}" for n, t in named)
+        raise TypeError(f"{who} must have the same dtype, got {listing}; cast them with .to(dtype)")
+
+
+def check_pair(name_a: str, a: object, name_b: str, b: object) -> None:
+    """A prediction and its target: floating tensors of the same shape on the same device.
+
+    The first check of every loss that compares two tensors element by element.
+    """
+    check_tensor(name_a, a)
+    check_tensor(name_b, b)
+    assert isinstance(a, Tensor) and isinstance(b, Tensor)
+    check_same_shape(name_a, a, name_b, b)
+    check_same_device((name_a, a), (name_b, b))
+
+
+def check_index_target(name: str, target: Tensor, expected: torch.Size, what: str) -> None:
+    """Raise ``ValueError`` unless integer ``target`` has shape ``expected``.
+
+    ``what`` says how ``expected`` derives from the input, e.g. "logits' shape
+    without the class dimension 1".
+    """
+    if target.shape != expected:
+        raise ValueError(
+            f"{name} must have shape {tuple(expected)} ({what}), got {tuple(target.shape)}"
+        )
+
+
 def check_batch_size(name_a: str, a: Tensor, name_b: str, b: Tensor) -> None:
     """Raise ``ValueError`` unless ``a`` and ``b`` agree on their first (batch) dimension."""
     if a.dim() == 0 or b.dim() == 0 or a.shape[0] != b.shape[0]:
         raise ValueError(
-            f"{name_a} and {name_b} must have the same batch size (first dimension), "
+            f"{name_a} and {name_b} must have the same batch size N (first dimension), "
             f"got {name_a} {tuple(a.shape)} and {name_b} {tuple(b.shape)}"
         )
 
@@ -133,6 +190,29 @@ def check_probabilities(name: str, value: Tensor) -> None:
                 else ""
             )
         )
+
+
+def check_log_probabilities(name: str, value: Tensor, *, why: str = "") -> None:
+    """Raise ``ValueError`` if a log-probability is positive (NaN propagates).
+
+    ``why`` is appended to the expectation ("because log_inputs=True").
+    """
+    if value.numel() and bool((value > 0).any()):
+        raise ValueError(
+            f"{name} must hold log-probabilities (values <= 0){why}, "
+            f"got a maximum of {value.max().item():.4g}"
+        )
+
+
+def check_binary_labels(name: str, value: Tensor, *, meaning: str = "") -> None:
+    """Raise ``ValueError`` unless every label is 0 or 1 (NaN is not a label).
+
+    ``meaning`` says what the two values stand for ("0 = similar, 1 = dissimilar").
+    """
+    if value.numel() and not bool(((value == 0) | (value == 1)).all()):
+        found = torch.unique(value.detach()).flatten()[:6].tolist()
+        said = f" ({meaning})" if meaning else ""
+        raise ValueError(f"{name} must hold labels in {{0, 1}}{said}, found values {found}")
 
 
 def _describe(value: object) -> str:
@@ -299,14 +379,14 @@ def check_class_indices(
         )
 
 
-def check_reduction(reduction: str) -> str:
+def check_reduction(reduction: object) -> Reduction:
     """Raise ``ValueError`` unless ``reduction`` is ``"mean"``, ``"sum"`` or ``"none"``."""
     if reduction not in REDUCTIONS:
         raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
-    return reduction
+    return reduction  # type: ignore[return-value]
 
 
-def reduce(loss: Tensor, reduction: str, *, mean_weights: Tensor | None = None) -> Tensor:
+def reduce(loss: Tensor, reduction: Reduction, *, mean_weights: Tensor | None = None) -> Tensor:
     """Apply ``reduction`` to per-element losses: ``"mean"``, ``"sum"`` or ``"none"``.
 
     The mean over an empty batch is refused rather than returned as NaN: an
@@ -342,18 +422,38 @@ def reduce(loss: Tensor, reduction: str, *, mean_weights: Tensor | None = None) 
         return loss.sum() / mean_weights.sum()
     if reduction == "sum":
         return loss.sum()
-    if reduction == "none":
-        return loss
-    raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
+    check_reduction(reduction)  # a caller that skipped the check still gets the message
+    return loss
 
 
-def weighted_reduce(loss: Tensor, weight: Tensor | None, reduction: str) -> Tensor:
+def weighted_reduce(loss: Tensor, weight: Tensor | None, reduction: Reduction) -> Tensor:
     """Multiply by an optional element-wise ``weight`` (same shape), then reduce."""
     if weight is not None:
         check_tensor("weight", weight)
         check_broadcasts_to("weight", weight, loss.shape, "one weight per element")
         loss = loss * weight
     return reduce(loss, reduction)
+
+
+def safe_sqrt(squared: Tensor) -> Tensor:
+    """``sqrt`` whose gradient at exactly 0 is 0 instead of ``inf`` (then NaN).
+
+    The *where-trick*: where ``squared == 0`` the square root is fed a dummy 1,
+    so neither its value nor its gradient (``1/(2·sqrt 0) = inf``) reaches the
+    result, and the output there is the constant 0. Everywhere else this is the
+    exact ``sqrt`` -- unlike ``sqrt(squared + eps)`` or a clamp, it changes no
+    value. NaN is not 0, so NaN still propagates. Used for Euclidean distances
+    (identical embeddings) and gradient norms (a flat critic).
+
+    >>> x = torch.tensor([0.0, 4.0], requires_grad=True)
+    >>> y = safe_sqrt(x)
+    >>> y.sum().backward()
+    >>> y.detach(), x.grad  # d sqrt(u)/du = 1/(2 sqrt u): 1/4 at u = 4; 0 (not inf) at 0
+    (tensor([0., 2.]), tensor([0.0000, 0.2500]))
+    """
+    is_zero = squared == 0
+    root = torch.sqrt(torch.where(is_zero, torch.ones_like(squared), squared))
+    return torch.where(is_zero, torch.zeros_like(squared), root)
 
 
 # --------------------------------------------------------------------------- autocast
