@@ -36,6 +36,10 @@ from matplotlib.figure import Figure
 
 PlotFunction = Callable[..., Figure]
 AltText = str | Callable[..., str]
+Readout = Callable[..., str]
+
+#: the frames' resolution: at least 100 dpi, so text in a figure stays legible
+MIN_DPI = 100
 
 _slider_ids = count(1)
 
@@ -48,11 +52,37 @@ def _alt(alt: AltText, params: Mapping[str, object]) -> str:
     return alt(**params) if callable(alt) else alt
 
 
-def _png_data_uri(fig: Figure, dpi: int) -> str:
+def _readout(name: str, readouts: Mapping[str, Readout] | None, params: Mapping) -> str:
+    """The text a slider shows for its value: ``readouts[name](**params)``, else the value."""
+    if readouts and name in readouts:
+        return str(readouts[name](**params))
+    return _format(params[name])
+
+
+def png_bytes(fig: Figure, dpi: int = MIN_DPI) -> bytes:
+    """``fig`` as a PNG at ``dpi`` (recorded in the file's pHYs chunk), palette-quantised.
+
+    A line plot has few colours: a 256-colour palette (Pillow, matplotlib's own
+    dependency) makes a frame about three times lighter than matplotlib's RGBA
+    PNG with no visible change, which is what keeps a page with many frames at
+    a legible resolution under its weight budget. Closes the figure.
+    """
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     plt.close(fig)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    try:
+        from PIL import Image
+    except ImportError:  # pragma: no cover - matplotlib requires Pillow
+        return buffer.getvalue()
+    image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    palette = image.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    palette.save(out, format="PNG", optimize=True, dpi=(dpi, dpi))
+    return out.getvalue()
+
+
+def _png_data_uri(fig: Figure, dpi: int) -> str:
+    return "data:image/png;base64," + base64.b64encode(png_bytes(fig, dpi)).decode("ascii")
 
 
 def choose_mode() -> str:
@@ -111,7 +141,8 @@ class StaticSlider:
             f'<div><label for="{i}-input">{esc(self.name)} = </label>'
             f'<output id="{i}-value" for="{i}-input">{esc(self.labels[k])}</output></div>\n'
             f'<input type="range" id="{i}-input" min="0" max="{len(self.frames) - 1}" '
-            f'step="1" value="{k}" aria-label="{esc(self.name)}" style="width:60%">\n'
+            f'step="1" value="{k}" aria-label="{esc(self.name)}" '
+            f'aria-valuetext="{esc(self.labels[k])}" style="width:60%">\n'
             f"{caption}</figure>\n"
             f"<script>(function () {{\n"
             f"  const d = {data};\n"
@@ -120,6 +151,7 @@ class StaticSlider:
             f'  document.getElementById("{i}-input").addEventListener("input", function (e) {{\n'
             f"    const j = Number(e.target.value);\n"
             f"    img.src = d.frames[j]; img.alt = d.alts[j]; out.textContent = d.labels[j];\n"
+            f'    e.target.setAttribute("aria-valuetext", d.labels[j]);\n'
             f"  }});\n"
             f"}})();</script>\n"
         )
@@ -134,7 +166,8 @@ def static_slider(
     start: object | None = None,
     alt: AltText = "",
     caption: str | None = None,
-    dpi: int = 72,
+    dpi: int = MIN_DPI,
+    readouts: Mapping[str, Readout] | None = None,
 ) -> StaticSlider:
     """Pre-render ``plot`` for every value of parameter ``name`` (others ``fixed``)."""
     fixed = dict(fixed or {})
@@ -142,7 +175,7 @@ def static_slider(
     for value in values:
         params = {**fixed, name: value}
         frames.append(_png_data_uri(plot(**params), dpi))
-        labels.append(_format(value))
+        labels.append(_readout(name, readouts, params))
         alts.append(_alt(alt, params))
     start_index = list(values).index(start) if start is not None else len(values) // 2
     return StaticSlider(frames, labels, alts, name=name, start=start_index, caption=caption)
@@ -152,37 +185,69 @@ def live_control(
     plot: PlotFunction,
     sliders: Mapping[str, Sequence[object]],
     defaults: Mapping[str, object],
+    *,
+    alt: AltText = "",
+    caption: str | None = None,
+    readouts: Mapping[str, Readout] | None = None,
+    dpi: int = MIN_DPI,
 ):
     """An ipywidgets box: one ``SelectionSlider`` per parameter and the redrawn figure.
 
+    The live form says what the static one says: the figure is shown as an
+    ``<img>`` with the same alt text, under the same caption. Each slider is
+    labelled with its parameter's full name and shows its whole value beside
+    it (an ``aria-live`` readout, so a screen reader announces a change; the
+    slider's own readout is off, as ipywidgets clips long values). A parameter
+    whose readout is empty for the current setting has nothing to set there,
+    and its slider is hidden until it has.
+
     Uses only APIs common to ipywidgets 7.7 and 8 (``SelectionSlider``,
-    ``Output``, ``observe``). Returns the ``VBox``; its ``controls`` attribute
-    maps names to sliders and ``redraw_count`` counts redraws (for tests).
+    ``HTML``, ``Output``, ``observe``, ``Layout``). Returns the ``VBox``; its
+    ``controls`` attribute maps names to sliders, ``readouts`` names to their
+    value labels, ``figure_html`` is the figure shown and ``redraw_count``
+    counts redraws (for tests).
     """
     import ipywidgets as widgets
-    from IPython.display import display
+    from IPython.display import HTML, display
 
     controls = {
         name: widgets.SelectionSlider(
             options=[(_format(v), v) for v in values],
             value=defaults[name],
             description=name,
+            readout=False,
             continuous_update=False,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="min(24em, 60%)"),
         )
         for name, values in sliders.items()
     }
+    values = {name: widgets.HTML() for name in controls}
+    rows = {
+        name: widgets.HBox([control, values[name]], layout=widgets.Layout(flex_flow="row wrap"))
+        for name, control in controls.items()
+    }
     output = widgets.Output()
-    box = widgets.VBox([*controls.values(), output])
-    box.controls = controls
+    box = widgets.VBox([*rows.values(), output])
+    box.controls, box.readouts = controls, values
     box.redraw_count = 0
 
     def redraw(_change: object = None) -> None:
         params = {name: control.value for name, control in controls.items()}
+        for name, label in values.items():
+            text = _readout(name, readouts, params)
+            label.value = f'<output aria-live="polite">{html.escape(text)}</output>'
+            rows[name].layout.display = "flex" if text.strip() else "none"
+        alt_text = html.escape(_alt(alt, params))
+        figcaption = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+        src = _png_data_uri(plot(**params), dpi)
+        box.figure_html = (
+            f'<figure class="lossbook-live"><img src="{src}" alt="{alt_text}" '
+            f'style="max-width:100%;height:auto;background:white">{figcaption}</figure>'
+        )
         with output:
             output.clear_output(wait=True)
-            fig = plot(**params)
-            display(fig)
-            plt.close(fig)
+            display(HTML(box.figure_html))
         box.redraw_count += 1
 
     for control in controls.values():
@@ -200,7 +265,8 @@ def interactive_figure(
     alt: AltText = "",
     caption: str | None = None,
     mode: str | None = None,
-    dpi: int = 72,
+    dpi: int = MIN_DPI,
+    readouts: Mapping[str, Readout] | None = None,
 ):
     """Show ``plot(**params)`` with a slider per parameter, live or kernel-free.
 
@@ -212,11 +278,18 @@ def interactive_figure(
             the middle of each grid by default.
         static: which parameter the kernel-free slider moves (the first by
             default); the others stay at their defaults there.
-        alt: alt text for the figure, or a function of the parameters giving it.
-        caption: optional caption under the kernel-free figure.
+        alt: alt text for the figure, or a function of the parameters giving it
+            (both forms use it).
+        caption: optional caption under the figure (both forms).
         mode: ``"live"`` or ``"static"``; by default :func:`choose_mode` decides.
-        dpi: resolution of the pre-rendered frames (lower it for many frames:
-            each frame is embedded in the page).
+        dpi: resolution of the figures; at least :data:`MIN_DPI` (100) so their
+            text is legible (``tests/test_frames.py`` checks every committed
+            frame). Frames are palette PNGs (:func:`png_bytes`); for a heavy
+            page offer fewer values or a smaller figure, not fewer dots.
+        readouts: per parameter, a function of *all* the parameters giving the
+            text its slider shows (default: the value), e.g. ``"delta = 0.5"``
+            for a slider over an index. An empty text hides the live slider:
+            there is nothing to set for the current choice of the others.
 
     Returns:
         an ipywidgets ``VBox`` (live) or a :class:`StaticSlider` (static);
@@ -237,7 +310,9 @@ def interactive_figure(
         raise ValueError(f"static={moved!r} is not a slider: {list(grids)}")
     mode = mode or choose_mode()
     if mode == "live":
-        return live_control(plot, grids, chosen)
+        return live_control(
+            plot, grids, chosen, alt=alt, caption=caption, readouts=readouts, dpi=dpi
+        )
     if mode != "static":
         raise ValueError(f"mode must be 'live' or 'static', got {mode!r}")
     fixed = {name: value for name, value in chosen.items() if name != moved}
@@ -250,20 +325,45 @@ def interactive_figure(
         alt=alt,
         caption=caption,
         dpi=dpi,
+        readouts=readouts,
     )
 
 
 def progress(iterable, *, desc: str | None = None, total: int | None = None):
     """Wrap a training loop's iterable in a progress bar (``tqdm.auto``).
 
-    Live (Jupyter, Colab, a terminal) it shows a bar, as a widget or as text.
-    When the book's outputs are produced or checked (``LOSSBOOK_WIDGETS=static``)
-    the bar is disabled, so the committed outputs hold no timings and strict
-    nbval stays deterministic. Falls back to the plain iterable without tqdm.
+    Live (Jupyter, Colab, a terminal) it shows a bar, as a widget or as text,
+    which finishes and disappears when the loop ends -- also when the loop
+    leaves with ``break`` (the bar is closed as complete with the items the
+    loop took, so a notebook never keeps a red or half-full bar). Use it
+    directly in the ``for`` statement: a bar held in a variable is closed
+    when that variable is dropped. When the book's outputs are produced or
+    checked (``LOSSBOOK_WIDGETS=static``) the bar is disabled, so the
+    committed outputs hold no timings and strict nbval stays deterministic.
+    Falls back to the plain iterable without tqdm.
     """
     try:
         from tqdm.auto import tqdm
     except ImportError:
         return iterable
-    disabled = choose_mode() == "static"
-    return tqdm(iterable, desc=desc, total=total, disable=disabled, leave=False)
+    if choose_mode() == "static":
+        return iterable
+    if total is None and hasattr(iterable, "__len__"):
+        total = len(iterable)
+    bar = tqdm(desc=desc, total=total, leave=False)
+    return _advance(bar, iterable)
+
+
+def _advance(bar, iterable):
+    taken = 0
+    try:
+        for item in iterable:
+            taken += 1
+            yield item
+            bar.update(1)
+    finally:
+        # after a `break` the last item was taken but the bar was not advanced: the loop
+        # is over, so the bar ends where the loop did, as a finished bar (never "danger")
+        bar.total = taken
+        bar.n = taken
+        bar.close()
