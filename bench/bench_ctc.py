@@ -1,66 +1,67 @@
 """Forward + backward time of ``lossbook.ctc`` against ``torch.nn.functional.ctc_loss``.
 
-Problem: T=200 frames, N=32 sequences, C=30 classes, S=50 labels, float32 on the CPU,
-random targets (no blanks), full input and target lengths. The two implementations run
-interleaved in the same process (so both see the same machine load), and each reported
-time is the median of REPEATS runs after a warm-up. Uses torch's default thread count
-(printed). Goal: ratio lossbook / torch <= 2.
+    python bench/bench_ctc.py                 # CPU
+    python bench/bench_ctc.py --device cuda
 
-Run from the repository root, with lossbook installed (``pip install -e .``):
-
-    python bench/bench_ctc.py        # or: PYTHONPATH=. python bench/bench_ctc.py
+Problem (``common.CTC_SHAPE``): T=200 frames, N=32 sequences, C=30 classes, S=50
+labels, float32, random targets (no blanks), full input and target lengths;
+``log_softmax`` is part of the timed step, as in training. The two run interleaved
+(``common.interleaved``), min / median / max of ``--repeats`` runs after a warm-up,
+with torch's default thread count (recorded). Goal: ratio of medians <= 2. Written
+to ``bench/results/ctc-<device>.md`` (and, on the CPU, into the Performance page).
+``bench/bench_losses.py`` includes the same pair in its table; this script repeats
+it with more runs.
 """
 
 from __future__ import annotations
 
-import statistics
-import time
+import argparse
+import sys
 
-import torch
+import common
 import torch.nn.functional as F
 
-import lossbook.sequence as seq
+import lossbook as lb
 
-T, N, C, S = 200, 32, 30, 50
-WARMUP, REPEATS = 5, 30
-
-
-def make_inputs() -> tuple[torch.Tensor, ...]:
-    g = torch.Generator().manual_seed(0)
-    logits = torch.randn(T, N, C, generator=g)
-    targets = torch.randint(1, C, (N, S), generator=g)
-    input_lengths = torch.full((N,), T, dtype=torch.long)
-    target_lengths = torch.full((N,), S, dtype=torch.long)
-    return logits, targets, input_lengths, target_lengths
+GOAL = 2.0
 
 
-def forward_backward(fn, logits, targets, input_lengths, target_lengths) -> float:
-    """Seconds for one forward and backward pass (log_softmax included, as in training)."""
-    x = logits.detach().requires_grad_()
-    start = time.perf_counter()
-    loss = fn(x.log_softmax(2), targets, input_lengths, target_lengths, reduction="mean")
-    loss.backward()
-    return time.perf_counter() - start
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    common.add_options(parser)
+    parser.add_argument("--repeats", type=int, default=30)
+    args = parser.parse_args(argv)
+    device = common.setup(args)
 
+    inputs = common.ctc_inputs(device=device, gen=common.make_generator(0), **common.CTC_SHAPE)
+    inputs[0].requires_grad_(True)  # the logits
 
-def main() -> None:
-    inputs = make_inputs()
-    implementations = {"lossbook.ctc": seq.ctc, "F.ctc_loss": F.ctc_loss}
-    times: dict[str, list[float]] = {name: [] for name in implementations}
-    for i in range(WARMUP + REPEATS):
-        for name, fn in implementations.items():
-            elapsed = forward_backward(fn, *inputs)
-            if i >= WARMUP:
-                times[name].append(elapsed)
+    def with_log_softmax(loss):
+        return lambda logits, *rest: loss(logits.log_softmax(2), *rest)
 
-    print(f"CTC forward+backward, T={T} N={N} C={C} S={S}, float32, CPU")
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, median of {REPEATS}")
-    medians = {name: statistics.median(ts) for name, ts in times.items()}
-    for name, median in medians.items():
-        print(f"  {name:<13} {1e3 * median:8.2f} ms")
-    ratio = medians["lossbook.ctc"] / medians["F.ctc_loss"]
-    print(f"  ratio lossbook / torch: {ratio:.2f}x (goal <= 2x)")
+    runs = {
+        name: common.forward_backward(with_log_softmax(loss), inputs, (0,))
+        for name, loss in (("lossbook.ctc", lb.ctc), ("F.ctc_loss", F.ctc_loss))
+    }
+    stats = common.interleaved(runs, device, args.repeats, warmup=5)
+    info = common.machine(device, args.note)
+    shape = ", ".join(f"{k}={v}" for k, v in common.CTC_SHAPE.items())
+    lines = [
+        f"CTC forward+backward, {shape}, float32, {device.type}, {args.repeats} interleaved runs",
+        "",
+        "| implementation | ms min | ms median | ms max |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, s in stats.items():
+        lines.append(f"| {name} | {1e3 * s.min:.2f} | {1e3 * s.median:.2f} | {1e3 * s.max:.2f} |")
+    ratio = stats["lossbook.ctc"].median / stats["F.ctc_loss"].median
+    lines += ["", f"Ratio of medians lossbook / torch: {ratio:.2f} (goal <= {GOAL:g})."]
+    report = "\n".join(lines)
+    print(report)
+    body = f"{common.machine_lines(info)}\n\n{report}"
+    common.write_report(f"ctc-{device.type}", f"CTC ({device.type})", body)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""The Performance page shows the committed benchmark results, and the memory probe is right.
+
+No timing is asserted (benchmarks run in ``bench/``, by hand, on a quiet machine).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("bench_common", ROOT / "bench" / "common.py")
+common = sys.modules["bench_common"] = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(common)
+
+PAGE = ROOT / "book" / "performance.md"
+SECTIONS = common.page_sections(PAGE.read_text())
+
+
+def test_the_page_has_a_slot_for_each_cpu_result():
+    assert set(SECTIONS) == {"cpu", "ctc-cpu", "scale-cpu"}
+
+
+@pytest.mark.parametrize("name", sorted(SECTIONS))
+def test_page_table_equals_the_results_file(name):
+    """``bench/`` writes both; run the benchmark again rather than editing either by hand."""
+    expected = common.report_body(ROOT / "bench" / "results" / f"{name}.md")
+    assert SECTIONS[name] == expected, (
+        f"book/performance.md's copy of bench/results/{name}.md is stale: re-run the benchmark"
+    )
+
+
+def test_results_json_matches_the_markdown():
+    data = json.loads((ROOT / "bench" / "results" / "cpu.json").read_text())
+    text = (ROOT / "bench" / "results" / "cpu.md").read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) - 1 == len(data["results"])  # one header row
+    for row, result in zip(rows[1:], data["results"], strict=True):
+        assert row.startswith(f"| {result['loss']} | {result['elements']:.0e} | {result['mode']} |")
+
+
+def test_peak_memory_counts_every_live_allocation():
+    def run():
+        ones = torch.ones(250_000)  # 1,000,000 bytes
+        doubled = ones * 2  # another 1,000,000 while `ones` is alive
+        del ones, doubled
+
+    peak = common.peak_memory(run, torch.device("cpu"))
+    assert 2_000_000 <= peak <= 2_000_000 + 1024
+
+
+def test_peak_memory_ignores_what_existed_before():
+    x = torch.randn(100_000, requires_grad=True)
+    run = common.forward_backward(lambda x: (x * x).sum(), [x], (0,))
+    run()  # leaves a gradient behind; the next measurement must not count freeing it
+    peak = common.peak_memory(run, torch.device("cpu"))
+    # x*x (saved for nothing: x is) plus the gradient 2x: two tensors of 400,000 bytes at most
+    assert 400_000 <= peak <= 2 * 400_000 + 1024
