@@ -14,10 +14,16 @@ and CUDA and is differentiable with autograd.
 >>> lossbook.huber(torch.tensor([0.0, 3.0]), torch.tensor([0.5, 0.0]), delta=1.0)
 tensor(1.3125)
 
-Importing lossbook imports torch and nothing heavier: the plotting helpers
-(:mod:`lossbook.plot`, :mod:`lossbook.widgets`) load matplotlib and
-ipywidgets only when you import them.
+Importing lossbook imports torch and nothing heavier. The tools are
+attributes loaded on first use: :mod:`lossbook.nn` (the losses as modules),
+:mod:`lossbook.checks` (the validation every loss runs, for your own losses),
+:mod:`lossbook.testing` (chapter 12's checks as one function),
+:mod:`lossbook.catalog`, :mod:`lossbook.guide`, :mod:`lossbook.curves` and
+:mod:`lossbook.landscape`; the plotting helpers (:mod:`lossbook.plot`,
+:mod:`lossbook.widgets`) load matplotlib and ipywidgets only when used.
 """
+
+import importlib
 
 from .adversarial import gradient_penalty, wasserstein_critic, wasserstein_generator
 from .alignment import dpo, ipo, kto, orpo, pairwise_ranking, ppo_clip, sequence_logprob
@@ -37,7 +43,21 @@ from .regularization import elastic_net_penalty, l1_penalty, l2_penalty
 from .segmentation import dice, dice_cross_entropy
 from .sequence import ctc, ctc_alpha, greedy_decode
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one source: pyproject.toml reads it (dynamic version)
+
+#: Submodules reachable as attributes, imported on first access (``lossbook.nn.HuberLoss``).
+TOOLS = ("catalog", "checks", "curves", "guide", "landscape", "nn", "plot", "testing", "widgets")
+
+
+def __getattr__(name: str) -> object:
+    if name in TOOLS:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'lossbook' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *TOOLS})
+
 
 __all__ = [
     # regression

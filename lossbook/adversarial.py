@@ -30,15 +30,17 @@ import torch
 from torch import Tensor
 
 from .checks import (
+    Reduction,
     autocast_enabled,
     check_not_empty,
+    check_pair,
     check_positive,
     check_reduction,
     check_same_device,
-    check_same_shape,
     check_tensor,
     float32_under_autocast,
     reduce,
+    safe_sqrt,
 )
 
 __all__ = ["gradient_penalty", "wasserstein_critic", "wasserstein_generator"]
@@ -46,7 +48,7 @@ __all__ = ["gradient_penalty", "wasserstein_critic", "wasserstein_generator"]
 
 @float32_under_autocast
 def wasserstein_critic(
-    real_scores: Tensor, fake_scores: Tensor, *, reduction: str = "mean"
+    real_scores: Tensor, fake_scores: Tensor, *, reduction: Reduction = "mean"
 ) -> Tensor:
     r"""The WGAN critic's loss (Arjovsky et al., 2017): the quantity the critic *minimises*.
 
@@ -77,8 +79,8 @@ def wasserstein_critic(
     check_reduction(reduction)
     check_not_empty("real_scores", real_scores)
     check_not_empty("fake_scores", fake_scores)
-    if reduction == "mean":
-        return fake_scores.mean() - real_scores.mean()
+    if reduction == "mean":  # each batch averaged on its own, so their sizes may differ
+        return reduce(fake_scores, "mean") - reduce(real_scores, "mean")
     if real_scores.shape != fake_scores.shape:
         raise ValueError(
             f"real_scores and fake_scores must have the same shape for reduction="
@@ -90,7 +92,7 @@ def wasserstein_critic(
 
 
 @float32_under_autocast
-def wasserstein_generator(fake_scores: Tensor, *, reduction: str = "mean") -> Tensor:
+def wasserstein_generator(fake_scores: Tensor, *, reduction: Reduction = "mean") -> Tensor:
     r"""The WGAN generator's loss (Arjovsky et al., 2017).
 
     .. math:: \ell_G = -\frac1{N}\sum_j D(G(z_j))
@@ -110,13 +112,6 @@ def wasserstein_generator(fake_scores: Tensor, *, reduction: str = "mean") -> Te
     return reduce(-fake_scores, reduction)
 
 
-def _safe_norm(squared_norm: Tensor) -> Tensor:
-    """``sqrt`` with a finite gradient (0) at 0, by the double-``where`` trick."""
-    nonzero = squared_norm != 0  # NaN counts as nonzero, so it propagates
-    safe = torch.where(nonzero, squared_norm, torch.ones_like(squared_norm))
-    return torch.where(nonzero, torch.sqrt(safe), torch.zeros_like(squared_norm))
-
-
 def gradient_penalty(
     critic: Callable[[Tensor], Tensor],
     real: Tensor,
@@ -124,7 +119,7 @@ def gradient_penalty(
     *,
     weight: float = 10.0,
     generator: torch.Generator | None = None,
-    reduction: str = "mean",
+    reduction: Reduction = "mean",
 ) -> Tensor:
     r"""WGAN-GP gradient penalty (Gulrajani et al., 2017).
 
@@ -178,10 +173,7 @@ def gradient_penalty(
         raise TypeError(
             f"critic must be callable (a function or module), got {type(critic).__name__}"
         )
-    check_tensor("real", real)
-    check_tensor("fake", fake)
-    check_same_shape("real", real, "fake", fake)
-    check_same_device(("real", real), ("fake", fake))
+    check_pair("real", real, "fake", fake)
     check_reduction(reduction)
     weight = check_positive("weight", weight, allow_zero=True)
     if generator is not None and not isinstance(generator, torch.Generator):
@@ -219,6 +211,6 @@ def gradient_penalty(
             # The package's autocast policy: the penalty is computed in float32. (Not
             # with the decorator: the critic must keep running under the caller's autocast.)
             grad = grad.float()
-        grad_norm = _safe_norm(grad.reshape(n, -1).square().sum(dim=1))  # (N,)
+        grad_norm = safe_sqrt(grad.reshape(n, -1).square().sum(dim=1))  # (N,)
         penalty = weight * (grad_norm - 1.0).square()
     return reduce(penalty, reduction)

@@ -36,13 +36,18 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from .checks import (
+    Reduction,
+    check_binary_labels,
     check_class_indices,
     check_flag,
+    check_index_target,
     check_integer_tensor,
+    check_log_probabilities,
     check_ndim,
     check_positive,
     check_reduction,
     check_same_device,
+    check_same_dtype,
     check_same_shape,
     check_scalar,
     check_tensor,
@@ -64,16 +69,6 @@ __all__ = [
 # --------------------------------------------------------------------------- #
 # Private validation helpers (specific to this module)
 # --------------------------------------------------------------------------- #
-def _check_same_dtype(*named: tuple[str, Tensor]) -> None:
-    """Raise ``TypeError`` unless all tensors share one floating dtype (no silent promotion)."""
-    dtypes = {t.dtype for _, t in named}
-    if len(dtypes) > 1:
-        listing = ", ".join(f"{n} {t.dtype}" for n, t in named)
-        raise TypeError(
-            f"all inputs must have the same dtype, got {listing}; cast them with .to(dtype)"
-        )
-
-
 def _check_sequence_values(*named: tuple[str, object]) -> None:
     """Validate per-sequence values: floating 1-D tensors ``(N,)``, one shape, device, dtype."""
     for name, value in named:
@@ -92,7 +87,7 @@ def _check_sequence_values(*named: tuple[str, object]) -> None:
     for name, value in tensors[1:]:
         check_same_shape(first_name, first, name, value)
     check_same_device(*tensors)
-    _check_same_dtype(*tensors)
+    check_same_dtype(*tensors)
 
 
 def _implicit_reward_margin(
@@ -113,18 +108,12 @@ def _implicit_reward_margin(
     return chosen_logratio - rejected_logratio
 
 
-def _check_nonpositive(name: str, value: Tensor, what: str) -> None:
-    """Raise ``ValueError`` if any entry is > 0 (a log-probability); NaN propagates."""
-    if value.numel() and bool((value > 0).any()):
-        raise ValueError(f"{name} must hold {what} <= 0, got a maximum of {value.max().item():.4g}")
-
-
 # --------------------------------------------------------------------------- #
 # Reward modelling
 # --------------------------------------------------------------------------- #
 @float32_under_autocast
 def pairwise_ranking(
-    chosen_rewards: Tensor, rejected_rewards: Tensor, *, reduction: str = "mean"
+    chosen_rewards: Tensor, rejected_rewards: Tensor, *, reduction: Reduction = "mean"
 ) -> Tensor:
     r"""Pairwise ranking loss of a reward model (Bradley–Terry).
 
@@ -167,7 +156,7 @@ def dpo(
     ref_rejected_logps: Tensor,
     *,
     beta: float = 0.1,
-    reduction: str = "mean",
+    reduction: Reduction = "mean",
 ) -> Tensor:
     r"""Direct Preference Optimization loss (Rafailov et al., 2023, Eq. 7).
 
@@ -198,12 +187,23 @@ def dpo(
         ref_rejected_logps: ``log π_ref(y_l|x)``, ``(N,)``.
         beta: inverse temperature ``β > 0`` (0.1 is common).
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (returns ``(N,)``).
+
+    Example: a policy equal to its reference has ``h = 0`` and loss ``log 2``;
+    log-ratios ``+1`` (chosen) and ``−1`` (rejected) give ``h = 2`` and, with
+    ``β = ½``, ``−log σ(1) = log(1 + e^{−1}) ≈ 0.3133``:
+
+    >>> import torch, lossbook
+    >>> ref = torch.tensor([-2.0])
+    >>> lossbook.dpo(ref, ref, ref, ref)
+    tensor(0.6931)
+    >>> lossbook.dpo(torch.tensor([-1.0]), torch.tensor([-3.0]), ref, ref, beta=0.5)
+    tensor(0.3133)
     """
+    beta = check_positive("beta", beta)
+    check_reduction(reduction)
     h = _implicit_reward_margin(
         policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps
     )
-    beta = check_positive("beta", beta)
-    check_reduction(reduction)
     loss = -F.logsigmoid(beta * h)
     return reduce(loss, reduction)
 
@@ -216,7 +216,7 @@ def ipo(
     ref_rejected_logps: Tensor,
     *,
     tau: float = 0.1,
-    reduction: str = "mean",
+    reduction: Reduction = "mean",
 ) -> Tensor:
     r"""Identity Preference Optimisation loss (Azar et al., 2024, Eq. 17).
 
@@ -246,11 +246,11 @@ def ipo(
         tau: regularisation ``τ > 0``; the target margin is ``1/(2τ)``.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (returns ``(N,)``).
     """
+    tau = check_positive("tau", tau)
+    check_reduction(reduction)
     h = _implicit_reward_margin(
         policy_chosen_logps, policy_rejected_logps, ref_chosen_logps, ref_rejected_logps
     )
-    tau = check_positive("tau", tau)
-    check_reduction(reduction)
     loss = (h - 1.0 / (2.0 * tau)).square()
     return reduce(loss, reduction)
 
@@ -280,7 +280,7 @@ def kto(
     desirable_weight: float = 1.0,
     undesirable_weight: float = 1.0,
     kl: float | Tensor | None = None,
-    reduction: str = "mean",
+    reduction: Reduction = "mean",
 ) -> Tensor:
     r"""Kahneman–Tversky Optimisation loss (Ethayarajh et al., 2024, Eq. 8).
 
@@ -344,7 +344,7 @@ def kto(
         ("policy_chosen_logps", policy_chosen_logps),
         ("policy_rejected_logps", policy_rejected_logps),
     )
-    _check_same_dtype(
+    check_same_dtype(
         ("policy_chosen_logps", policy_chosen_logps),
         ("policy_rejected_logps", policy_rejected_logps),
     )
@@ -388,7 +388,7 @@ def orpo(
     *,
     beta: float = 0.1,
     chosen_nll: Tensor | None = None,
-    reduction: str = "mean",
+    reduction: Reduction = "mean",
 ) -> Tensor:
     r"""Odds Ratio Preference Optimisation loss (Hong et al., 2024).
 
@@ -443,9 +443,10 @@ def orpo(
     _check_sequence_values(*named)
     beta = check_positive("beta", beta)
     check_reduction(reduction)
-    what = "average per-token log-probabilities"
-    _check_nonpositive("policy_chosen_logps", policy_chosen_logps, what)
-    _check_nonpositive("policy_rejected_logps", policy_rejected_logps, what)
+    check_log_probabilities("policy_chosen_logps", policy_chosen_logps, why=" averaged per token")
+    check_log_probabilities(
+        "policy_rejected_logps", policy_rejected_logps, why=" averaged per token"
+    )
 
     # log odds(y) = log P − log(1 − P)
     log_odds_chosen = policy_chosen_logps - _log1mexp(policy_chosen_logps)
@@ -467,7 +468,7 @@ def ppo_clip(
     advantages: Tensor,
     *,
     clip: float = 0.2,
-    reduction: str = "mean",
+    reduction: Reduction = "mean",
 ) -> Tensor:
     r"""PPO's clipped surrogate objective, negated to be minimised (Schulman et al., 2017, Eq. 7).
 
@@ -509,7 +510,7 @@ def ppo_clip(
     check_same_shape("logp_new", logp_new, "logp_old", logp_old)
     check_same_shape("logp_new", logp_new, "advantages", advantages)
     check_same_device(*named)
-    _check_same_dtype(*named)
+    check_same_dtype(*named)
     clip = check_positive("clip", clip)
     check_reduction(reduction)
 
@@ -562,11 +563,9 @@ def sequence_logprob(
     check_tensor("logits", logits)
     check_ndim("logits", logits, 3, "a 3-D tensor of shape (N, L, V)")
     check_integer_tensor("labels", labels)
-    if labels.shape != logits.shape[:2]:
-        raise ValueError(
-            f"labels must have shape {tuple(logits.shape[:2])} (logits' shape without the "
-            f"vocabulary dimension), got {tuple(labels.shape)}"
-        )
+    check_index_target(
+        "labels", labels, logits.shape[:2], "logits' shape without the vocabulary dimension"
+    )
     check_same_device(("logits", logits), ("labels", labels))
     vocab_size = logits.shape[-1]
     check_class_indices("labels", labels, vocab_size, ignore_index=-100)
@@ -581,8 +580,7 @@ def sequence_logprob(
             )
         check_same_device(("logits", logits), ("mask", mask))
         if mask.dtype != torch.bool:
-            if mask.numel() and not bool(((mask == 0) | (mask == 1)).all()):
-                raise ValueError("mask must be boolean or hold only 0 and 1")
+            check_binary_labels("mask", mask, meaning="1 = count the token; or pass a bool mask")
             mask = mask != 0
         keep = keep & mask
 

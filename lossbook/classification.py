@@ -23,9 +23,13 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from .checks import (
+    Reduction,
+    check_binary_labels,
     check_class_indices,
+    check_index_target,
     check_int,
     check_integer_tensor,
+    check_pair,
     check_plus_minus_one,
     check_probabilities,
     check_reduction,
@@ -103,9 +107,14 @@ def _check_logits(
     raise ValueError(f"logits must have shape (N, C) or (N, C, d1, ...), got {shape}{hint}")
 
 
+def _index_shape(logits: Tensor) -> torch.Size:
+    """The shape of class indices for ``(N, C, d1, ...)`` logits: ``(N, d1, ...)``."""
+    return logits.shape[:1] + logits.shape[2:]
+
+
 def _check_float_class_labels(logits: Tensor, target: Tensor) -> None:
     """Float class labels: name the dtype as the problem (not the shape) and suggest .long()."""
-    index_shape = logits.shape[:1] + logits.shape[2:]
+    index_shape = _index_shape(logits)
     if target.is_floating_point() and target.shape == index_shape != logits.shape:
         raise TypeError(
             f"target has the shape of class indices {tuple(index_shape)} (logits' shape "
@@ -121,12 +130,9 @@ def _check_multiclass(logits: Tensor, target: Tensor, name: str = "target") -> N
     check_tensor(name, target, floating=False)
     _check_float_class_labels(logits, target)
     check_integer_tensor(name, target)
-    expected = logits.shape[:1] + logits.shape[2:]
-    if target.shape != expected:
-        raise ValueError(
-            f"{name} must have shape {tuple(expected)} (logits' shape without the class "
-            f"dimension 1), got {tuple(target.shape)}"
-        )
+    check_index_target(
+        name, target, _index_shape(logits), "logits' shape without the class dimension 1"
+    )
     check_same_device(("logits", logits), (name, target))
 
 
@@ -143,7 +149,7 @@ def cross_entropy(
     weight: Tensor | None = None,
     ignore_index: int = -100,
     label_smoothing: float = 0.0,
-    reduction: str = "mean",
+    reduction: Reduction = "mean",
 ) -> Tensor:
     r"""Cross-entropy between the softmax of ``logits`` and the target classes.
 
@@ -181,6 +187,14 @@ def cross_entropy(
         ignore_index: target value whose elements are skipped (indices only).
         label_smoothing: ``ε`` in ``[0, 1]``.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
+
+    Example: equal logits over two classes give ``p_y = ½`` and a loss of
+    ``log 2 ≈ 0.6931``; logits ``(0, log 3)`` give ``p = (¼, ¾)``:
+
+    >>> import torch, lossbook
+    >>> logits = torch.tensor([[1.0, 1.0], [1.0, 3.0]]).log()  # (0, 0) and (0, log 3)
+    >>> lossbook.cross_entropy(logits, torch.tensor([0, 1]), reduction="none")  # log 2, −log ¾
+    tensor([0.6931, 0.2877])
     """
     check_tensor("logits", logits)
     check_tensor("target", target, floating=False)
@@ -256,7 +270,7 @@ def _log_clamped(p: Tensor, *, one_minus: bool = False) -> Tensor:
 
 @float32_under_autocast
 def binary_cross_entropy(
-    probs: Tensor, target: Tensor, *, weight: Tensor | None = None, reduction: str = "mean"
+    probs: Tensor, target: Tensor, *, weight: Tensor | None = None, reduction: Reduction = "mean"
 ) -> Tensor:
     r"""Binary cross-entropy on probabilities.
 
@@ -277,10 +291,7 @@ def binary_cross_entropy(
         weight: optional element weights, broadcastable to ``probs``' shape.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
     """
-    check_tensor("probs", probs)
-    check_tensor("target", target)
-    check_same_shape("probs", probs, "target", target)
-    check_same_device(("probs", probs), ("target", target))
+    check_pair("probs", probs, "target", target)
     check_reduction(reduction)
     check_probabilities("probs", probs)
     check_probabilities("target", target)
@@ -306,7 +317,7 @@ def binary_cross_entropy_with_logits(
     *,
     weight: Tensor | None = None,
     pos_weight: Tensor | None = None,
-    reduction: str = "mean",
+    reduction: Reduction = "mean",
 ) -> Tensor:
     r"""Binary cross-entropy on logits: sigmoid and BCE in one stable step.
 
@@ -332,11 +343,16 @@ def binary_cross_entropy_with_logits(
         weight: optional element weights, broadcastable to ``logits``' shape.
         pos_weight: optional positive-class weight, broadcastable to it (e.g. ``(C,)``).
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
+
+    Example: the logit ``log 3`` is the probability ``σ = ¾``; a positive
+    label costs ``−log ¾ ≈ 0.2877``, a negative one ``−log ¼ ≈ 1.3863``:
+
+    >>> import torch, lossbook
+    >>> logits = torch.tensor([3.0, 3.0]).log()
+    >>> lossbook.binary_cross_entropy_with_logits(logits, torch.tensor([1.0, 0.0]), reduction="none")
+    tensor([0.2877, 1.3863])
     """
-    check_tensor("logits", logits)
-    check_tensor("target", target)
-    check_same_shape("logits", logits, "target", target)
-    check_same_device(("logits", logits), ("target", target))
+    check_pair("logits", logits, "target", target)
     check_reduction(reduction)
     check_probabilities("target", target)
     check_weight(
@@ -371,7 +387,7 @@ def sigmoid_focal(
     *,
     alpha: float | None = 0.25,
     gamma: float = 2.0,
-    reduction: str = "mean",
+    reduction: Reduction = "mean",
 ) -> Tensor:
     r"""Sigmoid focal loss (Lin et al., 2017) for binary or multi-label targets.
 
@@ -399,10 +415,7 @@ def sigmoid_focal(
         gamma: focusing parameter ``≥ 0``.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
     """
-    check_tensor("logits", logits)
-    check_tensor("target", target)
-    check_same_shape("logits", logits, "target", target)
-    check_same_device(("logits", logits), ("target", target))
+    check_pair("logits", logits, "target", target)
     check_reduction(reduction)
     gamma = check_scalar("gamma", gamma, low=0)
     alpha = check_scalar(
@@ -416,8 +429,7 @@ def sigmoid_focal(
             "(per-class weights are softmax_focal's alpha, a (C,) tensor)"
         ),
     )
-    if target.numel() and not bool(((target == 0) | (target == 1)).all()):
-        raise ValueError("target must hold binary labels in {0, 1} for sigmoid_focal")
+    check_binary_labels("target", target, meaning="sigmoid_focal's binary targets")
 
     signed_logit = torch.where(target == 1, logits, -logits)  # s: large when right
     log_p_t = -F.softplus(-signed_logit)
@@ -436,7 +448,7 @@ def softmax_focal(
     *,
     gamma: float = 2.0,
     alpha: Tensor | None = None,
-    reduction: str = "mean",
+    reduction: Reduction = "mean",
 ) -> Tensor:
     r"""Multi-class (softmax) focal loss (Lin et al., 2017).
 
@@ -495,7 +507,9 @@ def softmax_focal(
     return reduce(loss, reduction)
 
 
-def _check_margin_inputs(scores: Tensor, target: Tensor, margin: float, reduction: str) -> float:
+def _check_margin_inputs(
+    scores: Tensor, target: Tensor, margin: float, reduction: Reduction
+) -> float:
     check_tensor("scores", scores)
     check_tensor("target", target, floating=False)
     check_same_shape("scores", scores, "target", target)
@@ -508,7 +522,7 @@ def _check_margin_inputs(scores: Tensor, target: Tensor, margin: float, reductio
 
 @float32_under_autocast
 def hinge(
-    scores: Tensor, target: Tensor, *, margin: float = 1.0, reduction: str = "mean"
+    scores: Tensor, target: Tensor, *, margin: float = 1.0, reduction: Reduction = "mean"
 ) -> Tensor:
     r"""Hinge loss, the loss of the soft-margin linear SVM (Cortes & Vapnik, 1995).
 
@@ -531,7 +545,7 @@ def hinge(
 
 @float32_under_autocast
 def squared_hinge(
-    scores: Tensor, target: Tensor, *, margin: float = 1.0, reduction: str = "mean"
+    scores: Tensor, target: Tensor, *, margin: float = 1.0, reduction: Reduction = "mean"
 ) -> Tensor:
     r"""Squared hinge loss (the L2-SVM).
 

@@ -20,14 +20,14 @@ import torch
 from torch import Tensor
 
 from .checks import (
+    Reduction,
     check_flag,
     check_int,
+    check_log_probabilities,
     check_not_empty,
+    check_pair,
     check_probabilities,
     check_reduction,
-    check_same_device,
-    check_same_shape,
-    check_tensor,
     float32_under_autocast,
     reduce,
 )
@@ -45,15 +45,6 @@ def _check_dim(dim: object, ndim: int) -> int:
     return dim
 
 
-def _check_log_probabilities(name: str, value: Tensor) -> None:
-    """Raise ``ValueError`` if a log-probability is positive (NaN propagates)."""
-    if value.numel() and bool((value > 0).any()):
-        raise ValueError(
-            f"{name} must hold log-probabilities (values <= 0) because log_inputs=True, "
-            f"got a maximum of {value.max().item():.4g}"
-        )
-
-
 @float32_under_autocast
 def kl_divergence(
     p: Tensor,
@@ -61,7 +52,7 @@ def kl_divergence(
     *,
     dim: int = -1,
     log_inputs: bool = False,
-    reduction: str = "mean",
+    reduction: Reduction = "mean",
 ) -> Tensor:
     r"""Kullback--Leibler divergence ``D_KL(P ‖ Q)`` (Kullback & Leibler, 1951).
 
@@ -110,11 +101,17 @@ def kl_divergence(
             remaining dimensions (torch's ``"batchmean"`` for 2-D input);
             ``"sum"`` sums them; ``"none"`` returns them, shaped like ``p``
             without ``dim``.
+
+    Example: ``D(P‖Q)`` for ``P = (½, ½)``, ``Q = (¼, ¾)`` is
+    ``½ log 2 + ½ log ⅔ = ½ log(4/3) ≈ 0.1438``; a zero of ``P`` contributes 0:
+
+    >>> import torch, lossbook
+    >>> lossbook.kl_divergence(torch.tensor([0.5, 0.5]), torch.tensor([0.25, 0.75]))
+    tensor(0.1438)
+    >>> lossbook.kl_divergence(torch.tensor([1.0, 0.0]), torch.tensor([0.5, 0.5]))  # log 2
+    tensor(0.6931)
     """
-    check_tensor("p", p)
-    check_tensor("q", q)
-    check_same_shape("p", p, "q", q)
-    check_same_device(("p", p), ("q", q))
+    check_pair("p", p, "q", q)
     check_reduction(reduction)
     if p.dim() == 0:
         raise ValueError(
@@ -125,8 +122,8 @@ def kl_divergence(
     log_inputs = check_flag("log_inputs", log_inputs)
 
     if log_inputs:
-        _check_log_probabilities("p", p)
-        _check_log_probabilities("q", q)
+        check_log_probabilities("p", p, why=" because log_inputs=True")
+        check_log_probabilities("q", q, why=" because log_inputs=True")
         support = p != float("-inf")  # where P has mass (NaN counts, so it propagates)
         log_p = torch.where(support, p, 0.0)
         log_q = torch.where(support, q, 0.0)
@@ -148,7 +145,7 @@ def kl_divergence(
 
 
 @float32_under_autocast
-def gaussian_kl(mu: Tensor, logvar: Tensor, *, reduction: str = "mean") -> Tensor:
+def gaussian_kl(mu: Tensor, logvar: Tensor, *, reduction: Reduction = "mean") -> Tensor:
     r"""KL divergence of a diagonal Gaussian from the standard normal (the VAE term).
 
     .. math::
@@ -176,10 +173,7 @@ def gaussian_kl(mu: Tensor, logvar: Tensor, *, reduction: str = "mean") -> Tenso
         reduction: ``"mean"`` (default) averages over every dimension but the
             last, ``"sum"`` sums, ``"none"`` returns shape ``(*)``.
     """
-    check_tensor("mu", mu)
-    check_tensor("logvar", logvar)
-    check_same_shape("mu", mu, "logvar", logvar)
-    check_same_device(("mu", mu), ("logvar", logvar))
+    check_pair("mu", mu, "logvar", logvar)
     check_reduction(reduction)
     if mu.dim() == 0:
         raise ValueError(

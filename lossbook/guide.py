@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 from torch import Tensor
 
-from .checks import check_not_empty, check_positive, check_tensor
 from .catalog import CATALOG, LossSpec
+from .checks import check_not_empty, check_positive, check_tensor
 
 __all__ = [
     "GENERATIVE_MODELS",

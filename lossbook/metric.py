@@ -32,6 +32,7 @@ from .checks import (
     Reduction,
     check_batch_size,
     check_binary_labels,
+    check_flag,
     check_integer_tensor,
     check_ndim,
     check_positive,
@@ -44,6 +45,7 @@ from .checks import (
     reduce,
     safe_sqrt,
 )
+from .distributed import all_gather_with_grad, gather_batch, require_process_group
 
 __all__ = ["clip_loss", "contrastive", "info_nce", "mine_triplets", "nt_xent", "triplet"]
 
@@ -346,6 +348,7 @@ def info_nce(
     temperature: float = 0.1,
     negatives: Tensor | None = None,
     reduction: Reduction = "mean",
+    gather: bool = False,
 ) -> Tensor:
     r"""InfoNCE (van den Oord et al., 2018): pick the positive key out of a crowd.
 
@@ -387,6 +390,16 @@ def info_nce(
         temperature: ``τ > 0``.
         negatives: optional ``(M, D)`` negatives shared by every query.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (shape ``(N,)``).
+        gather: inside a ``torch.distributed`` process group of ``W``
+            processes, contrast this process's rows with the whole global batch
+            (every process's rows, gathered with their gradients; see
+            :mod:`lossbook.distributed`). Every process gets the loss of the
+            concatenated global batch (``"none"``: all its rows, in process
+            order), and its embeddings get ``W`` times their rows of that loss's
+            gradient, which ``DistributedDataParallel``'s averaging over the
+            ``W`` processes turns into the single-process gradient.
+            With ``negatives`` (the same queue on every process) only the
+            losses are gathered: the other keys are not candidates anyway.
 
     Example: two orthogonal queries, each key equal to its query, ``τ = 1``.
     Each row's logits are ``(1, 0)`` with the positive first, so each loss is
@@ -404,23 +417,36 @@ def info_nce(
     check_batch_size("query", query, "key", key)
     check_positive("temperature", temperature)
     check_reduction(reduction)
+    if check_flag("gather", gather):
+        require_process_group()
 
     if negatives is None:
-        logits = _cosine_logits(query, key, temperature)  # (N, N), positives on the diagonal
+        keys, first = key, 0  # the candidates: this batch's keys ...
+        if gather:  # ... or the global batch's, this process's from column `first` on
+            (keys,), local_rows = gather_batch(key)
+            first = local_rows.start
+        logits = _cosine_logits(query, keys, temperature)  # (N, N_keys), positives on a diagonal
         log_probs = F.log_softmax(logits, dim=1)
-        loss = -log_probs.diagonal()
+        loss = -log_probs.diagonal(first)
     else:
         q = F.normalize(query, dim=-1)
         positive_logit = (q * F.normalize(key, dim=-1)).sum(dim=-1, keepdim=True) / temperature
         negative_logits = _cosine_logits(query, negatives, temperature)  # (N, M)
         logits = torch.cat([positive_logit, negative_logits], dim=1)  # target: column 0
         loss = -F.log_softmax(logits, dim=1)[:, 0]
+    if gather:  # every process: the losses of the whole global batch, in process order
+        loss = all_gather_with_grad(loss)
     return reduce(loss, reduction)
 
 
 @float32_under_autocast
 def clip_loss(
-    image_emb: Tensor, text_emb: Tensor, *, temperature: float = 0.07, reduction: Reduction = "mean"
+    image_emb: Tensor,
+    text_emb: Tensor,
+    *,
+    temperature: float = 0.07,
+    reduction: Reduction = "mean",
+    gather: bool = False,
 ) -> Tensor:
     r"""CLIP's symmetric contrastive loss (Radford et al., 2021).
 
@@ -448,21 +474,47 @@ def clip_loss(
         temperature: ``τ > 0``.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (shape ``(N,)``:
             the average of pair ``i``'s two cross-entropies).
+        gather: inside a ``torch.distributed`` process group of ``W``
+            processes, contrast this process's pairs with the whole global batch
+            (every process's rows, gathered with their gradients; see
+            :mod:`lossbook.distributed`). Every process gets the loss of the
+            concatenated global batch (``"none"``: all its rows, in process
+            order), and its embeddings get ``W`` times their rows of that loss's
+            gradient, which ``DistributedDataParallel``'s averaging over the
+            ``W`` processes turns into the single-process gradient.
     """
     _check_embeddings(("image_emb", image_emb), ("text_emb", text_emb))
     check_batch_size("image_emb", image_emb, "text_emb", text_emb)
     check_positive("temperature", temperature)
     check_reduction(reduction)
-    logits = _cosine_logits(image_emb, text_emb, temperature)  # (N, N)
-    image_to_text = -F.log_softmax(logits, dim=1).diagonal()  # row i: image i picks text i
-    text_to_image = -F.log_softmax(logits, dim=0).diagonal()  # column i: text i picks image i
+    if check_flag("gather", gather):
+        require_process_group()
+        # this process's pairs against the global batch: image i picks among all texts, text i
+        # among all images; the true partners sit on a diagonal from column `first` on
+        (images, texts), local_rows = gather_batch(image_emb, text_emb)
+        first = local_rows.start
+        image_logits = _cosine_logits(image_emb, texts, temperature)  # (N, N_global)
+        text_logits = _cosine_logits(text_emb, images, temperature)  # (N, N_global)
+        image_to_text = -F.log_softmax(image_logits, dim=1).diagonal(first)
+        text_to_image = -F.log_softmax(text_logits, dim=1).diagonal(first)
+    else:
+        logits = _cosine_logits(image_emb, text_emb, temperature)  # (N, N)
+        image_to_text = -F.log_softmax(logits, dim=1).diagonal()  # row i: image i picks text i
+        text_to_image = -F.log_softmax(logits, dim=0).diagonal()  # column i: text i picks image i
     loss = 0.5 * (image_to_text + text_to_image)
+    if gather:  # every process: the losses of the whole global batch, in process order
+        loss = all_gather_with_grad(loss)
     return reduce(loss, reduction)
 
 
 @float32_under_autocast
 def nt_xent(
-    z1: Tensor, z2: Tensor, *, temperature: float = 0.1, reduction: Reduction = "mean"
+    z1: Tensor,
+    z2: Tensor,
+    *,
+    temperature: float = 0.1,
+    reduction: Reduction = "mean",
+    gather: bool = False,
 ) -> Tensor:
     r"""SimCLR's NT-Xent, the normalised temperature-scaled cross-entropy (Chen et al., 2020).
 
@@ -515,23 +567,42 @@ def nt_xent(
         reduction: ``"mean"`` (default, over all ``2N`` anchors), ``"sum"`` or
             ``"none"``: shape ``(2N,)``, **the view-1 anchors first**
             (entry ``i`` is ``z1[i]``'s loss, entry ``N + i`` is ``z2[i]``'s).
+        gather: inside a ``torch.distributed`` process group of ``W``
+            processes, contrast this process's rows with the whole global batch
+            (every process's rows, gathered with their gradients; see
+            :mod:`lossbook.distributed`). Every process gets the loss of the
+            concatenated global batch (``"none"``: ``2 N_global``, the view-1
+            anchors of every process first), and its embeddings get ``W`` times their rows of that loss's
+            gradient, which ``DistributedDataParallel``'s averaging over the
+            ``W`` processes turns into the single-process gradient.
     """
     _check_embeddings(("z1", z1), ("z2", z2))
     check_batch_size("z1", z1, "z2", z2)
     check_positive("temperature", temperature)
     check_reduction(reduction)
+    if check_flag("gather", gather):
+        require_process_group()
 
     n = z1.shape[0]
-    views = torch.cat([z1, z2])  # (2N, D): rows 0..N-1 view 1, rows N..2N-1 view 2
-    logits = _cosine_logits(views, views, temperature)  # s(z_i, z_k)/τ, (2N, 2N)
+    anchors = torch.cat([z1, z2])  # (2N, D): rows 0..N-1 view 1, rows N..2N-1 view 2
+    views, first, n_all = anchors, 0, n  # the candidates z_k: these 2N views ...
+    if gather:  # ... or the global batch's 2·N_all, this process's from row `first` of each view
+        (z1_all, z2_all), local_rows = gather_batch(z1, z2)
+        views, first, n_all = torch.cat([z1_all, z2_all]), local_rows.start, z1_all.shape[0]
+    logits = _cosine_logits(anchors, views, temperature)  # s(z_i, z_k)/τ, (2N, 2N_all)
+    # each anchor's own row among the views (row i itself without gather)
+    own = torch.arange(n, device=views.device) + first
+    own = torch.cat([own, own + n_all])
     # the sum runs over k ≠ i: exp(-inf) = 0 removes each row's similarity with itself
-    is_self = torch.eye(2 * n, dtype=torch.bool, device=views.device)
+    is_self = own[:, None] == torch.arange(2 * n_all, device=views.device)
     logits = logits.masked_fill(is_self, float("-inf"))
     # numerator: s(z_i, z_p(i))/τ, the partner p(i) = i + N (view 1) or i − N (view 2)
     rows = torch.arange(2 * n, device=views.device)
-    partner = (rows + n) % (2 * n)
+    partner = (own + n_all) % (2 * n_all)
     positive_logit = logits[rows, partner]
     # denominator: log Σ_{k≠i} exp(s(z_i, z_k)/τ), computed stably
     log_denominator = torch.logsumexp(logits, dim=1)
     loss = log_denominator - positive_logit
+    if gather:  # every process: the global batch's 2·N_all losses, all view-1 anchors first
+        loss = torch.cat([all_gather_with_grad(loss[:n]), all_gather_with_grad(loss[n:])])
     return reduce(loss, reduction)

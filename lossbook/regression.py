@@ -15,17 +15,22 @@ Shapes: ``pred``, ``target``: ``(*)``; the result is a scalar for
 
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Sequence
 
 import torch
 from torch import Tensor
 
 from .checks import (
+    Reduction,
+    check_ndim,
     check_open_interval,
+    check_pair,
     check_positive,
     check_reduction,
     check_same_device,
-    check_same_shape,
+    check_scalar,
     check_tensor,
     float32_under_autocast,
     reduce,
@@ -34,18 +39,15 @@ from .checks import (
 __all__ = ["huber", "log_cosh", "mae", "mse", "quantile"]
 
 
-def _residual(pred: Tensor, target: Tensor, reduction: str) -> Tensor:
-    """Validate a (pred, target) pair and return the residual ``target - pred``."""
-    check_tensor("pred", pred)
-    check_tensor("target", target)
-    check_same_shape("pred", pred, "target", target)
-    check_same_device(("pred", pred), ("target", target))
+def _residual(pred: Tensor, target: Tensor, reduction: Reduction) -> Tensor:
+    """Validate a (pred, target) pair and the reduction; return the residual ``target - pred``."""
+    check_pair("pred", pred, "target", target)
     check_reduction(reduction)
     return target - pred
 
 
 @float32_under_autocast
-def mse(pred: Tensor, target: Tensor, *, reduction: str = "mean") -> Tensor:
+def mse(pred: Tensor, target: Tensor, *, reduction: Reduction = "mean") -> Tensor:
     r"""Mean squared error.
 
     .. math:: \ell(r) = r^2, \qquad r = y - \hat y
@@ -61,13 +63,19 @@ def mse(pred: Tensor, target: Tensor, *, reduction: str = "mean") -> Tensor:
         pred: predictions, any shape ``(*)``.
         target: targets, the same shape as ``pred``.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
+
+    Example: residuals ``1`` and ``−2`` cost ``1`` and ``4``, mean ``2.5``:
+
+    >>> import torch, lossbook
+    >>> lossbook.mse(torch.tensor([1.0, 2.0]), torch.tensor([2.0, 0.0]))
+    tensor(2.5000)
     """
     r = _residual(pred, target, reduction)
     return reduce(r.square(), reduction)
 
 
 @float32_under_autocast
-def mae(pred: Tensor, target: Tensor, *, reduction: str = "mean") -> Tensor:
+def mae(pred: Tensor, target: Tensor, *, reduction: Reduction = "mean") -> Tensor:
     r"""Mean absolute error (L1 loss).
 
     .. math:: \ell(r) = |r|
@@ -88,7 +96,9 @@ def mae(pred: Tensor, target: Tensor, *, reduction: str = "mean") -> Tensor:
 
 
 @float32_under_autocast
-def huber(pred: Tensor, target: Tensor, *, delta: float = 1.0, reduction: str = "mean") -> Tensor:
+def huber(
+    pred: Tensor, target: Tensor, *, delta: float = 1.0, reduction: Reduction = "mean"
+) -> Tensor:
     r"""Huber loss (Huber, 1964): quadratic near zero, linear in the tails.
 
     .. math::
@@ -113,6 +123,13 @@ def huber(pred: Tensor, target: Tensor, *, delta: float = 1.0, reduction: str = 
         target: targets, the same shape as ``pred``.
         delta: where quadratic turns linear; must be > 0.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
+
+    Example: with ``δ = 1``, the residual ``0.5`` is on the quadratic part
+    (``½·0.5² = 0.125``) and ``3`` on the linear part (``1·(3 − ½) = 2.5``):
+
+    >>> import torch, lossbook
+    >>> lossbook.huber(torch.zeros(2), torch.tensor([0.5, 3.0]), delta=1.0, reduction="none")
+    tensor([0.1250, 2.5000])
     """
     delta = check_positive("delta", delta)
     r = _residual(pred, target, reduction)
@@ -122,7 +139,7 @@ def huber(pred: Tensor, target: Tensor, *, delta: float = 1.0, reduction: str = 
 
 
 @float32_under_autocast
-def log_cosh(pred: Tensor, target: Tensor, *, reduction: str = "mean") -> Tensor:
+def log_cosh(pred: Tensor, target: Tensor, *, reduction: Reduction = "mean") -> Tensor:
     r"""Log-cosh loss: behaves like ``r²/2`` near zero and like ``|r| − log 2`` far away.
 
     .. math:: \ell(r) = \log\cosh r
@@ -148,22 +165,102 @@ def log_cosh(pred: Tensor, target: Tensor, *, reduction: str = "mean") -> Tensor
 
 
 @float32_under_autocast
-def quantile(pred: Tensor, target: Tensor, *, q: float = 0.5, reduction: str = "mean") -> Tensor:
-    r"""Quantile (pinball) loss (Koenker & Bassett, 1978).
+def quantile(
+    pred: Tensor,
+    target: Tensor,
+    *,
+    q: float | Sequence[float] | Tensor = 0.5,
+    crossing_penalty: float | None = None,
+    reduction: Reduction = "mean",
+) -> Tensor:
+    r"""Quantile (pinball) loss (Koenker & Bassett, 1978), at one level or several.
 
     .. math:: \ell_q(r) = \max(q\,r,\ (q - 1)\,r), \qquad r = y - \hat y
 
     Under-prediction (``r > 0``) costs ``q`` per unit and over-prediction costs
     ``1 − q``, so the constant minimising the expected loss is the q-th
-    quantile of the target distribution. ``q = 0.5`` is half the MAE. Training
-    two heads at ``q = 0.05`` and ``q = 0.95`` gives a 90 % prediction interval.
+    quantile of the target distribution. ``q = 0.5`` is half the MAE.
+
+    **Several levels at once.** With ``q`` a sequence (or 1-D tensor) of ``K``
+    increasing levels, ``pred`` carries a trailing quantile dimension,
+    ``(*, K)``, and ``target`` is ``(*)``: one model head predicts, say, the
+    5 %, 50 % and 95 % quantiles -- a 90 % prediction interval and its median
+    -- as forecasting libraries do. The loss is ``ℓ_{q_k}(y − ŷ_k)`` for every
+    level; ``"none"`` returns shape ``(*, K)``, ``"mean"`` averages over every
+    element and level.
+
+    **Crossing.** Nothing forces the predicted quantiles to stay in order; a
+    model can predict a 95 % quantile below its 5 % one. ``crossing_penalty=λ``
+    adds ``λ·max(0, ŷ_{k−1} − ŷ_k)`` to level ``k`` (``k ≥ 1``): zero while the
+    quantiles are ordered, linear in how far they cross. ``None`` (default)
+    adds nothing; with one level there is nothing to cross.
 
     Args:
-        pred: predictions, any shape ``(*)``.
-        target: targets, the same shape as ``pred``.
-        q: the quantile, in the open interval (0, 1).
+        pred: predictions ``(*)`` for one level, ``(*, K)`` for ``K`` levels.
+        target: targets ``(*)``.
+        q: the quantile level in the open interval (0, 1), or ``K`` strictly
+            increasing levels.
+        crossing_penalty: ``λ ≥ 0`` per unit of crossing, or ``None``.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
+
+    Example: the 0.1 and 0.9 quantiles of a target ``y = 1`` predicted at
+    ``0`` and ``2``: both are off by one unit on their cheap side and cost
+    ``0.1`` each:
+
+    >>> import torch, lossbook
+    >>> lossbook.quantile(torch.tensor([[0.0, 2.0]]), torch.tensor([1.0]), q=[0.1, 0.9],
+    ...                   reduction="none")
+    tensor([[0.1000, 0.1000]])
     """
+    if (isinstance(q, Sequence) and not isinstance(q, str)) or (
+        isinstance(q, Tensor) and q.dim() == 1
+    ):
+        return _multi_quantile(pred, target, q, crossing_penalty, reduction)
     q = check_open_interval("q", q, 0.0, 1.0)
+    check_scalar("crossing_penalty", crossing_penalty, low=0, allow_none=True)
     r = _residual(pred, target, reduction)
     return reduce(torch.maximum(q * r, (q - 1.0) * r), reduction)
+
+
+def _quantile_levels(q: Sequence[float] | Tensor) -> list[float]:
+    """Validate ``K ≥ 1`` strictly increasing levels in (0, 1); return them as floats."""
+    if isinstance(q, Tensor):
+        check_tensor("q", q)
+        check_ndim("q", q, 1, "a 1-D tensor of quantile levels")
+        q = q.tolist()
+    levels = [check_open_interval(f"q[{k}]", level, 0.0, 1.0) for k, level in enumerate(q)]
+    if not levels:
+        raise ValueError("q must hold at least one quantile level, got an empty sequence")
+    if any(b <= a for a, b in itertools.pairwise(levels)):
+        raise ValueError(f"q must hold strictly increasing quantile levels, got {levels}")
+    return levels
+
+
+def _multi_quantile(
+    pred: Tensor,
+    target: Tensor,
+    q: Sequence[float] | Tensor,
+    crossing_penalty: float | None,
+    reduction: Reduction,
+) -> Tensor:
+    """The pinball loss of ``K`` levels: ``pred`` ``(*, K)`` against ``target`` ``(*)``."""
+    levels = _quantile_levels(q)
+    penalty = check_scalar("crossing_penalty", crossing_penalty, low=0, allow_none=True)
+    check_tensor("pred", pred)
+    check_tensor("target", target)
+    expected = (*target.shape, len(levels))
+    if pred.shape != expected:
+        raise ValueError(
+            f"pred must have shape {expected} (target's shape and one quantile dimension of "
+            f"size {len(levels)}, the number of levels in q), got {tuple(pred.shape)}"
+        )
+    check_same_device(("pred", pred), ("target", target))
+    check_reduction(reduction)
+    qs = torch.tensor(levels, dtype=pred.dtype, device=pred.device)  # (K,)
+    r = target.unsqueeze(-1) - pred  # (*, K)
+    loss = torch.maximum(qs * r, (qs - 1.0) * r)
+    if penalty:
+        # λ·max(0, ŷ_{k−1} − ŷ_k), charged to the upper level k of each crossed pair
+        crossing = torch.clamp(pred[..., :-1] - pred[..., 1:], min=0.0)
+        loss = loss + penalty * torch.nn.functional.pad(crossing, (1, 0))
+    return reduce(loss, reduction)

@@ -19,14 +19,16 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from .checks import (
+    Reduction,
     check_class_indices,
+    check_index_target,
     check_integer_tensor,
     check_not_empty,
+    check_pair,
     check_positive,
     check_probabilities,
     check_reduction,
     check_same_device,
-    check_same_shape,
     check_tensor,
     float32_under_autocast,
     reduce,
@@ -46,7 +48,9 @@ def _check_layout(name: str, value: Tensor) -> None:
 
 
 @float32_under_autocast
-def dice(probs: Tensor, target: Tensor, *, eps: float = 1e-6, reduction: str = "mean") -> Tensor:
+def dice(
+    probs: Tensor, target: Tensor, *, eps: float = 1e-6, reduction: Reduction = "mean"
+) -> Tensor:
     r"""Soft Dice loss (Milletari et al., 2016; Sudre et al., 2017).
 
     .. math::
@@ -83,6 +87,15 @@ def dice(probs: Tensor, target: Tensor, *, eps: float = 1e-6, reduction: str = "
         eps: smoothing constant ``ε > 0`` added to numerator and denominator.
         reduction: ``"mean"`` (default) averages over samples and classes,
             ``"sum"`` sums, ``"none"`` returns the ``(N, C)`` losses.
+
+    Example: one sample, one class, four pixels; the prediction covers pixels
+    1–2, the mask pixels 2–3: ``1 − 2·1/(2 + 2) = 0.5`` (up to ``ε``):
+
+    >>> import torch, lossbook
+    >>> probs = torch.tensor([1.0, 1.0, 0.0, 0.0]).reshape(1, 1, 4)
+    >>> target = torch.tensor([0.0, 1.0, 1.0, 0.0]).reshape(1, 1, 4)
+    >>> lossbook.dice(probs, target, eps=1e-6)
+    tensor(0.5000)
     """
     check_tensor("probs", probs)
     check_tensor("target", target, floating=False)
@@ -92,8 +105,7 @@ def dice(probs: Tensor, target: Tensor, *, eps: float = 1e-6, reduction: str = "
             f"{target.dtype}; convert class indices with F.one_hot(target, C).movedim(-1, 1)"
             ".float()"
         )
-    check_same_shape("probs", probs, "target", target)
-    check_same_device(("probs", probs), ("target", target))
+    check_pair("probs", probs, "target", target)
     check_reduction(reduction)
     eps = check_positive("eps", eps)
     _check_layout("probs", probs)
@@ -118,7 +130,7 @@ def dice_cross_entropy(
     dice_weight: float = 1.0,
     ce_weight: float = 1.0,
     eps: float = 1e-6,
-    reduction: str = "mean",
+    reduction: Reduction = "mean",
 ) -> Tensor:
     r"""Dice loss plus cross-entropy, the usual compound segmentation loss.
 
@@ -152,12 +164,12 @@ def dice_cross_entropy(
     check_tensor("logits", logits)
     _check_layout("logits", logits)
     check_integer_tensor("target", target)
-    expected = logits.shape[:1] + logits.shape[2:]
-    if target.shape != expected:
-        raise ValueError(
-            f"target must have shape {tuple(expected)} (logits' shape without the class "
-            f"dimension 1), got {tuple(target.shape)}"
-        )
+    check_index_target(
+        "target",
+        target,
+        logits.shape[:1] + logits.shape[2:],
+        "logits' shape without the class dimension 1",
+    )
     check_same_device(("logits", logits), ("target", target))
     check_reduction(reduction)
     dice_weight = check_positive("dice_weight", dice_weight, allow_zero=True)

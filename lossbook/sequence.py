@@ -36,6 +36,7 @@ from torch import Tensor
 from torch.autograd.function import FunctionCtx
 
 from .checks import (
+    Reduction,
     check_flag,
     check_int,
     check_integer_tensor,
@@ -44,6 +45,7 @@ from .checks import (
     check_reduction,
     check_tensor,
     float32_under_autocast,
+    reduce,
 )
 
 __all__ = ["ctc", "ctc_alpha", "greedy_decode"]
@@ -338,7 +340,7 @@ def ctc(
     target_lengths: Tensor | Sequence[int],
     *,
     blank: int = 0,
-    reduction: str = "mean",
+    reduction: Reduction = "mean",
     zero_infinity: bool = False,
 ) -> Tensor:
     r"""Connectionist Temporal Classification loss (Graves et al., 2006).
@@ -429,12 +431,9 @@ def ctc(
     nll = _CTCNegLogLikelihood.apply(
         log_probs, l_prime, input_lengths, target_lengths, blank, zero_infinity
     )
-    if reduction == "mean":
-        # each sequence's loss per target label, then the batch average (as F.ctc_loss)
-        return (nll / target_lengths.clamp(min=1).to(nll.dtype)).mean()
-    if reduction == "sum":
-        return nll.sum()
-    return nll
+    if reduction == "mean":  # each sequence's loss per target label, then averaged (F.ctc_loss)
+        nll = nll / target_lengths.clamp(min=1).to(nll.dtype)
+    return reduce(nll, reduction)
 
 
 def ctc_alpha(log_probs: Tensor, target: Tensor, *, blank: int = 0) -> Tensor:

@@ -13,12 +13,11 @@ import math
 import numpy as np
 import pytest
 import torch
+from helpers import REDUCTIONS
 from torch import nn
 from torch.autograd import gradcheck
 
 from lossbook.adversarial import gradient_penalty, wasserstein_critic, wasserstein_generator
-
-REDUCTIONS = ["mean", "sum", "none"]
 
 # TF-GAN's discriminator outputs (tensorflow/gan, losses_impl_test.py, init_constants).
 TFGAN_REAL = [-5.0, 1.4, 12.5, 2.7]

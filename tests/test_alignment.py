@@ -27,10 +27,9 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import REDUCTIONS, np_reduce
 
 from lossbook import alignment as A
-
-REDUCTIONS = ("mean", "sum", "none")
 
 
 # --------------------------------------------------------------------------- #
@@ -45,15 +44,6 @@ def np_log_sigmoid(z: float) -> float:
 
 def np_sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
-
-
-def np_reduce(values: list[float], reduction: str) -> np.ndarray:
-    arr = np.asarray(values, dtype=np.float64)
-    if reduction == "mean":
-        return np.asarray(arr.mean())
-    if reduction == "sum":
-        return np.asarray(arr.sum())
-    return arr
 
 
 def ref_pairwise(chosen, rejected, reduction="mean"):
@@ -749,10 +739,10 @@ def test_bad_kto_inputs():
 def test_bad_orpo_inputs():
     pc, pr, _, _ = four()
     with pytest.raises(
-        ValueError, match=r"policy_chosen_logps must hold average per-token .* <= 0"
+        ValueError, match=r"^policy_chosen_logps must hold log-probabilities \(values <= 0\) averaged per token, got"
     ):
         A.orpo(pc.abs() + 0.1, pr)
-    with pytest.raises(ValueError, match="policy_rejected_logps must hold average per-token"):
+    with pytest.raises(ValueError, match=r"^policy_rejected_logps must hold log-probabilities \(values <= 0\) averaged per token"):
         A.orpo(pc, pr.abs() + 0.1)
     with pytest.raises(ValueError, match="policy_chosen_logps and chosen_nll must have the same"):
         A.orpo(pc, pr, chosen_nll=torch.ones(2, dtype=torch.float64))
@@ -790,7 +780,7 @@ def test_bad_sequence_logprob_inputs():
         A.sequence_logprob(logits, labels - 1)
     with pytest.raises(ValueError, match=r"mask must have the shape of labels \(2, 3\), got \(2,"):
         A.sequence_logprob(logits, labels, mask=torch.ones(2, 2, dtype=torch.bool))
-    with pytest.raises(ValueError, match="mask must be boolean or hold only 0 and 1"):
+    with pytest.raises(ValueError, match=r"^mask must hold labels in \{0, 1\} \(1 = count the token; or pass a bool mask\)"):
         A.sequence_logprob(logits, labels, mask=torch.full((2, 3), 2))
     with pytest.raises(TypeError, match="average must be a bool"):
         A.sequence_logprob(logits, labels, average=1)

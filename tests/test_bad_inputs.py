@@ -1,4 +1,4 @@
-"""The bad-input matrix: every rule in lossbook._bad_inputs.RULES gives its documented error."""
+"""The bad-input matrix: every rule in tests/bad_inputs.py (RULES) gives its documented error."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import re
 
 import pytest
 import torch
-
-from lossbook._bad_inputs import RULES
+from bad_inputs import RULES
 
 
 @pytest.mark.parametrize("row", RULES, ids=[f"{r.category}: {r.rule}" for r in RULES])
@@ -53,8 +52,8 @@ def _hyper_parameters(kind):
 
 
 def _call(name, **kwargs):
-    from lossbook._examples import example_inputs
     from lossbook.catalog import CATALOG
+    from lossbook.testing.examples import example_inputs
 
     ex = example_inputs(name, 6)
     return CATALOG[name].fn(*ex.args, **{**ex.kwargs, **kwargs})
@@ -75,7 +74,7 @@ def test_the_uniform_checks_see_every_kind_of_hyper_parameter():
 def test_float_hyper_parameters_are_validated_alike(loss, param, default):
     import numpy as np
 
-    for bad, shown in (("0.1", "str '0.1'"), (True, "bool True"), (torch.tensor([0.1]), "a torch")):
+    for bad, shown in (("0.1", "str '0.1'"), (True, "bool True"), (torch.tensor(0.1), "a torch")):
         with pytest.raises(TypeError) as caught:
             _call(loss, **{param: bad})
         assert re.match(
@@ -103,3 +102,8 @@ def test_integer_arguments_must_be_ints(loss, param, default):
     for bad, shown in ((float(default), "float"), (True, "bool True"), ("0", "str '0'")):
         with pytest.raises(TypeError, match=rf"^{param} must be an int, got {re.escape(shown)}"):
             _call(loss, **{param: bad})
+
+
+def test_every_error_pattern_is_anchored():
+    unanchored = [r.rule for r in RULES if r.error is not None and not r.match.startswith("^")]
+    assert not unanchored

@@ -18,7 +18,6 @@ import pytest
 import torch
 
 import lossbook
-from lossbook._examples import example_inputs
 from lossbook.catalog import (
     CATALOG,
     FAMILIES,
@@ -26,6 +25,7 @@ from lossbook.catalog import (
     losses_that_can_be_negative,
     scalar_hyper_parameters,
 )
+from lossbook.testing.examples import example_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILED = [spec for spec in CATALOG.values() if spec.profile is not None]

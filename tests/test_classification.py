@@ -6,14 +6,9 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import REDUCTIONS, np_reduce
 
 import lossbook as lb
-
-REDUCTIONS = ["mean", "sum", "none"]
-
-
-def np_reduce(values, reduction):
-    return {"mean": np.mean, "sum": np.sum, "none": lambda v: v}[reduction](values)
 
 
 # --- float64 NumPy references ----------------------------------------------------
@@ -248,7 +243,9 @@ def test_binary_bad_inputs():
         lb.binary_cross_entropy_with_logits(
             torch.zeros(5, 3), torch.zeros(5, 3), pos_weight=torch.ones(4)
         )
-    with pytest.raises(ValueError, match=r"binary labels in \{0, 1\}"):
+    with pytest.raises(
+        ValueError, match=r"^target must hold labels in \{0, 1\} \(sigmoid_focal.s binary targets\)"
+    ):
         lb.sigmoid_focal(torch.zeros(3), torch.tensor([0.0, 0.5, 1.0]))
     with pytest.raises(ValueError, match="gamma must be a finite number >= 0, got -1"):
         lb.sigmoid_focal(torch.zeros(3), torch.zeros(3), gamma=-1.0)
@@ -386,6 +383,10 @@ def test_matches_torch_module_db(info, name, sample):
     except ValueError as error:
         if name == "KLDivLoss":
             pytest.skip(f"outside kl_divergence's domain, refused by design: {error}")
+        if name == "CrossEntropyLoss" and "every target is ignore_index" in str(error):
+            # a random sample whose targets are all ignored: an empty mean, refused by design
+            # (docs/DECISIONS.md, "Empty input"); PyTorch returns NaN
+            pytest.skip(f"every target ignored, refused by design: {error}")
         raise
     if reason:
         pytest.skip(reason)

@@ -13,12 +13,10 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import REDUCTIONS, np_reduce
 from torch.autograd import gradcheck
 
 from lossbook.divergence import gaussian_kl, kl_divergence
-
-REDUCTIONS = ["mean", "sum", "none"]
-
 
 # ---------------------------------------------------------------- NumPy references
 
@@ -35,14 +33,6 @@ def np_kl(p: np.ndarray, q: np.ndarray, axis: int = -1) -> np.ndarray:
                 total += pi * math.log(pi / qi)
         out[idx] = total
     return out
-
-
-def np_reduce(values: np.ndarray, reduction: str) -> np.ndarray:
-    if reduction == "mean":
-        return np.asarray(values.mean())
-    if reduction == "sum":
-        return np.asarray(values.sum())
-    return values
 
 
 def np_gaussian_kl(mu: np.ndarray, logvar: np.ndarray) -> np.ndarray:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from lossbook._examples import HALF_TOLERANCE, half_precision
 from lossbook.catalog import CATALOG
+from lossbook.testing.examples import HALF_TOLERANCE, half_precision
 
 
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16], ids=str)
@@ -25,7 +25,7 @@ def test_half_precision(name, dtype):
 
 # --- autocast: one policy for every loss ------------------------------------------------------
 def _example_call(name, dtype):
-    from lossbook._examples import example_inputs
+    from lossbook.testing.examples import example_inputs
 
     ex = example_inputs(name, 16, dtype=dtype)
     return lambda: CATALOG[name].fn(*ex.args, **ex.kwargs)

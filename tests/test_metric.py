@@ -22,11 +22,9 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import REDUCTIONS, np_reduce
 
 from lossbook.metric import clip_loss, contrastive, info_nce, mine_triplets, nt_xent, triplet
-
-REDUCTIONS = ("mean", "sum", "none")
-
 
 # --------------------------------------------------------------------------- references
 
@@ -106,10 +104,6 @@ def np_nt_xent(z1, z2, tau):
         log_denominator = m + math.log(sum(math.exp(z - m) for z in others))
         out.append(log_denominator - np_cos(views[i], views[partner]) / tau)
     return np.array(out)
-
-
-def np_reduce(values: np.ndarray, reduction: str):
-    return {"mean": values.mean(), "sum": values.sum(), "none": values}[reduction]
 
 
 def brute_force_triplets(emb, labels, strategy, margin):

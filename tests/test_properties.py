@@ -5,7 +5,7 @@ loss must give finite values and gradients; be non-negative where the catalog
 says it is bounded below by 0; be exactly 0 at a perfect prediction where one
 exists; satisfy ``sum == mean × count`` with ``"none"`` returning the documented
 shape; not care about the order of the batch; and keep the input's dtype and
-device. Inputs come from :func:`lossbook._examples.example_inputs`.
+device. Inputs come from :func:`lossbook.testing.examples.example_inputs`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lossbook._examples import Example, example_inputs
 from lossbook.catalog import CATALOG
+from lossbook.testing.examples import Example, example_inputs
 
 # A fixed, derandomized profile: the same examples on every run and machine.
 settings.register_profile(

@@ -6,17 +6,12 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import REDUCTIONS, np_reduce
 
 import lossbook as lb
 
-REDUCTIONS = ["mean", "sum", "none"]
-
 
 # --- float64 NumPy references, written straight from the formulas -------------
-def np_reduce(values: np.ndarray, reduction: str) -> np.ndarray:
-    return {"mean": np.mean, "sum": np.sum, "none": lambda v: v}[reduction](values)
-
-
 def np_log_cosh(pred: np.ndarray, target: np.ndarray) -> np.ndarray:
     # math.log(math.cosh(r)) is exact for moderate r; the tests keep |r| < 20 here.
     return np.log(np.cosh(target - pred))
@@ -196,3 +191,104 @@ def test_nan_propagates():
     """Documented policy: NaN in, NaN out -- never silently dropped."""
     out = lb.mse(torch.tensor([float("nan"), 1.0]), torch.tensor([0.0, 1.0]))
     assert torch.isnan(out)
+
+
+# --- several quantile levels at once --------------------------------------------------
+def np_multi_quantile(pred, target, levels, penalty=0.0):
+    """Element by element, from the formula: pinball per level, plus λ·max(0, ŷ_{k−1} − ŷ_k)."""
+    out = np.zeros(pred.shape)
+    for index in np.ndindex(target.shape):
+        for k, q in enumerate(levels):
+            r = target[index] - pred[(*index, k)]
+            out[(*index, k)] = max(q * r, (q - 1) * r)
+            if k > 0:
+                out[(*index, k)] += penalty * max(0.0, pred[(*index, k - 1)] - pred[(*index, k)])
+    return out
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("penalty", [None, 0.0, 2.5])
+@pytest.mark.parametrize(
+    "levels", [[0.05, 0.5, 0.95], (0.1, 0.9), torch.tensor([0.25, 0.5, 0.75]), [0.3]]
+)
+def test_multi_quantile_matches_numpy(levels, penalty, reduction, device):
+    k = len(levels)
+    pred = 2.0 * torch.randn(4, 3, k, dtype=torch.float64, device=device)  # crossings happen
+    target = 2.0 * torch.randn(4, 3, dtype=torch.float64, device=device)
+    ours = lb.quantile(pred, target, q=levels, crossing_penalty=penalty, reduction=reduction)
+    qs = levels.tolist() if isinstance(levels, torch.Tensor) else list(levels)
+    ref = np_multi_quantile(pred.cpu().numpy(), target.cpu().numpy(), qs, penalty or 0.0)
+    np.testing.assert_allclose(ours.cpu().numpy(), np_reduce(ref, reduction), rtol=1e-12)
+
+
+def test_one_level_in_a_list_equals_the_scalar_level():
+    pred, target = torch.randn(5, 1, dtype=torch.float64), torch.randn(5, dtype=torch.float64)
+    torch.testing.assert_close(
+        lb.quantile(pred, target, q=[0.7], reduction="none")[:, 0],
+        lb.quantile(pred[:, 0], target, q=0.7, reduction="none"),
+    )
+
+
+def test_multi_quantile_gradcheck():
+    pred = torch.tensor([[0.3, -0.4, 1.7], [2.0, 1.0, 0.2]], dtype=torch.float64)
+    target = torch.tensor([0.9, 0.4], dtype=torch.float64)
+    pred.requires_grad_(True)
+    assert torch.autograd.gradcheck(
+        lambda p: lb.quantile(p, target, q=[0.1, 0.5, 0.9], crossing_penalty=1.5), (pred,)
+    )
+
+
+def test_multi_quantile_learns_an_interval():
+    """One model, three heads: the fitted levels land on the sample's quantiles."""
+    gen = torch.Generator().manual_seed(0)
+    y = torch.randn(4000, generator=gen, dtype=torch.float64)
+    levels = [0.05, 0.5, 0.95]
+    head = torch.zeros(3, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adam([head], lr=0.05)
+    for _ in range(600):
+        opt.zero_grad()
+        lb.quantile(head.expand(4000, 3), y, q=levels, crossing_penalty=1.0).backward()
+        opt.step()
+    want = torch.quantile(y, torch.tensor(levels, dtype=torch.float64))
+    torch.testing.assert_close(head.detach(), want, atol=0.05, rtol=0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "pattern"),
+    [
+        (
+            {"q": [0.9, 0.1]},
+            ValueError,
+            r"^q must hold strictly increasing quantile levels, got \[0\.9, 0\.1\]$",
+        ),
+        (
+            {"q": [0.1, 1.0]},
+            ValueError,
+            r"^q\[1\] must lie in the open interval \(0\.0, 1\.0\), got 1\.0$",
+        ),
+        ({"q": []}, ValueError, r"^q must hold at least one quantile level"),
+        (
+            {"q": [0.1, 0.5, 0.9]},
+            ValueError,
+            r"^pred must have shape \(4, 3\) \(target's shape and one quantile dimension of size 3",
+        ),
+        (
+            {"q": [0.1, 0.9], "crossing_penalty": -1.0},
+            ValueError,
+            r"^crossing_penalty must be a finite number >= 0",
+        ),
+        (
+            {"q": 0.5, "crossing_penalty": "1"},
+            TypeError,
+            r"^crossing_penalty must be a real number or None",
+        ),
+        (
+            {"q": torch.tensor(0.5)},
+            TypeError,
+            r"^q must be a real number, got a torch\.Tensor of shape \(\)",
+        ),
+    ],
+)
+def test_multi_quantile_bad_inputs(kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        lb.quantile(torch.zeros(4, 2), torch.zeros(4), **kwargs)

@@ -14,12 +14,10 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import REDUCTIONS, np_reduce
 from torch.autograd import gradcheck
 
 from lossbook.segmentation import dice, dice_cross_entropy
-
-REDUCTIONS = ["mean", "sum", "none"]
-
 
 # ---------------------------------------------------------------- NumPy references
 
@@ -63,14 +61,6 @@ def np_dice_cross_entropy(
             ce[i] += (log_norm - z[labels[i, j]]) / pixels
     dice_n = np_dice(probs, one_hot, eps).mean(axis=1)
     return dice_weight * dice_n + ce_weight * ce
-
-
-def np_reduce(values: np.ndarray, reduction: str) -> np.ndarray:
-    if reduction == "mean":
-        return np.asarray(values.mean())
-    if reduction == "sum":
-        return np.asarray(values.sum())
-    return values
 
 
 def one_hot(labels: torch.Tensor, num_classes: int) -> torch.Tensor:

@@ -1,13 +1,16 @@
 """The bad-input matrix: every validation rule, one example call each, and the error it gives.
 
+A test fixture, kept in ``tests/`` (not shipped in the wheel).
 ``tests/test_bad_inputs.py`` checks every row (type and message), and the book's
 *Error messages* page prints the table with the messages the code really
 produces, so students can look an error up. A row whose ``error`` is ``None``
 documents a case that is *not* an error: NaN propagates (category ``NaN``), or
 an input that is accepted (category ``accepted``; the call returns a finite value).
 
-Message patterns are anchored (``^``) and name the argument and what was
-expected, so that a different error that happens to mention a word cannot pass.
+Message patterns are anchored (``^``, most also ``$``: the whole message) and
+name the argument and what was expected, so that a different error that happens
+to mention a word cannot pass, and a reworded message fails until the row is
+updated (the table on the API page is the documentation).
 """
 
 from __future__ import annotations
@@ -51,21 +54,21 @@ RULES: list[BadInput] = [
         "pred (N, 1) against target (N,)",
         lambda: lb.mse(_z(8, 1), _z(8)),
         ValueError,
-        r"same shape.*\(8, 1\).*\(8,\).*squeeze",
+        r"^pred and target must have the same shape, got pred \(8, 1\) and target \(8,\); lossbook never broadcasts \(did you mean pred\.squeeze\(-1\)\?\)$",
     ),
     BadInput(
         "shape",
         "logits (N, 1) against binary target (N,)",
         lambda: lb.binary_cross_entropy_with_logits(_z(5, 1), _z(5)),
         ValueError,
-        r"same shape",
+        r"^logits and target must have the same shape, got logits \(5, 1\) and target \(5,\); lossbook never broadcasts \(did you mean logits\.squeeze\(-1\)\?\)$",
     ),
     BadInput(
         "shape",
         "class-index target with an extra dimension",
         lambda: lb.cross_entropy(_z(4, 3), torch.zeros(4, 1, dtype=torch.long)),
         ValueError,
-        r"target must have shape \(4,\)",
+        r"^target must have shape \(4,\) \(logits' shape without the class dimension 1\), got \(4, 1\)$",
     ),
     BadInput(
         "shape",
@@ -81,49 +84,49 @@ RULES: list[BadInput] = [
         "pos_weight that does not broadcast to the logits",
         lambda: lb.binary_cross_entropy_with_logits(_z(5, 3), _z(5, 3), pos_weight=torch.ones(4)),
         ValueError,
-        r"pos_weight must have shape",
+        r"^pos_weight must have shape \(5, 3\) or one that broadcasts to it \(e\.g\. one weight per class\), got \(4,\)$",
     ),
     BadInput(
         "shape",
         "class weights of the wrong length",
         lambda: lb.cross_entropy(_z(4, 3), _long(0, 1, 2, 0), weight=torch.ones(2)),
         ValueError,
-        r"weight must have shape \(3,\)",
+        r"^weight must have shape \(3,\), one weight per class, got \(2,\)$",
     ),
     BadInput(
         "shape",
         "p and q of different shapes",
         lambda: lb.kl_divergence(torch.full((2, 3), 1 / 3), torch.full((2, 4), 0.25)),
         ValueError,
-        r"same shape",
+        r"^p and q must have the same shape, got p \(2, 3\) and q \(2, 4\); lossbook never broadcasts$",
     ),
     BadInput(
         "shape",
         "triplet inputs with different batch sizes",
         lambda: lb.triplet(_z(4, 8), _z(4, 8), _z(5, 8)),
         ValueError,
-        r"negative",
+        r"^anchor and negative must have the same shape, got anchor \(4, 8\) and negative \(5, 8\); lossbook never broadcasts$",
     ),
     BadInput(
         "shape",
         "embeddings of different widths",
         lambda: lb.info_nce(_z(4, 8), _z(4, 6)),
         ValueError,
-        r"key",
+        r"^query and key must have the same embedding dimension D \(second dimension\), got query \(4, 8\) and key \(4, 6\)$",
     ),
     BadInput(
         "shape",
         "per-sequence log-probs given as (N, 1)",
         lambda: lb.dpo(*[-torch.ones(3, 1) for _ in range(4)]),
         ValueError,
-        r"squeeze",
+        r"^policy_chosen_logps must be a 1-D tensor of shape \(N,\), one value per sequence, got shape \(3, 1\) \(did you mean policy_chosen_logps\.squeeze\(-1\)\?\)$",
     ),
     BadInput(
         "shape",
         "Dice probabilities without a class dimension",
         lambda: lb.dice(torch.full((4,), 0.5), _z(4)),
         ValueError,
-        r"\(N, C, \*spatial\)",
+        r"^probs must have shape \(N, C, \*spatial\) -- batch, classes, then spatial dimensions -- got \(4,\)$",
     ),
     BadInput(
         "shape",
@@ -132,7 +135,7 @@ RULES: list[BadInput] = [
             torch.log_softmax(_z(6, 1, 4), -1), torch.ones(1, 2, dtype=torch.long), [6], [3]
         ),
         ValueError,
-        r"target_lengths",
+        r"^target_lengths must be <= S=2 \(targets' second dimension\), got a length of 3$",
     ),
     BadInput(
         "shape",
@@ -141,7 +144,7 @@ RULES: list[BadInput] = [
             torch.log_softmax(_z(6, 1, 4), -1), torch.ones(1, 2, dtype=torch.long), [7], [2]
         ),
         ValueError,
-        r"input_lengths",
+        r"^input_lengths must be <= T=6 \(log_probs' first dimension\), got 7$",
     ),
     # --- types and dtypes ----------------------------------------------------------
     BadInput(
@@ -149,14 +152,14 @@ RULES: list[BadInput] = [
         "a Python list instead of a tensor",
         lambda: lb.mse([1.0, 2.0], _z(2)),
         TypeError,
-        r"pred must be a torch.Tensor, got list",
+        r"^pred must be a torch\.Tensor, got list$",
     ),
     BadInput(
         "dtype",
         "integer predictions",
         lambda: lb.mae(_long(1, 2), _z(2)),
         TypeError,
-        r"pred must have a floating-point dtype",
+        r"^pred must have a floating-point dtype, got torch\.int64; convert with pred\.float\(\)$",
     ),
     BadInput(
         "dtype",
@@ -203,21 +206,21 @@ RULES: list[BadInput] = [
         "float labels for triplet mining",
         lambda: lb.mine_triplets(_z(4, 2), _z(4)),
         TypeError,
-        r"labels",
+        r"^labels must hold integer class indices \(torch\.long\), got dtype torch\.float32; convert with \.long\(\)$",
     ),
     BadInput(
         "dtype",
         "float CTC targets",
         lambda: lb.ctc(torch.log_softmax(_z(6, 1, 4), -1), torch.ones(1, 2), [6], [2]),
         TypeError,
-        r"targets",
+        r"^targets must hold integer class indices \(torch\.long\), got dtype torch\.float32; convert with \.long\(\)$",
     ),
     BadInput(
         "dtype",
         "a state_dict instead of parameters",
         lambda: lb.l2_penalty(torch.nn.Linear(2, 2).state_dict()),
         TypeError,
-        r"params",
+        r"^params\[0\] must be a torch\.Tensor, got str \(pass model\.parameters\(\), not model\.state_dict\(\)\)$",
     ),
     # --- label ranges ----------------------------------------------------------------
     BadInput(
@@ -225,28 +228,28 @@ RULES: list[BadInput] = [
         "a class index equal to the number of classes",
         lambda: lb.cross_entropy(_z(4, 3), _long(0, 1, 2, 3)),
         ValueError,
-        r"class indices in \[0, 2\]",
+        r"^target must hold class indices in \[0, 2\] or ignore_index=-100, got values in \[0, 3\]$",
     ),
     BadInput(
         "labels",
         "{0, 1} labels given to a margin loss",
         lambda: lb.hinge(_z(4), _long(0, 1, 1, 0)),
         ValueError,
-        r"\{-1, \+1\}.*2 \* y - 1",
+        r"^target must hold labels in \{-1, \+1\}, found values \[0, 1\] \(convert \{0, 1\} labels with 2 \* y - 1\)$",
     ),
     BadInput(
         "labels",
         "soft labels given to sigmoid focal loss",
         lambda: lb.sigmoid_focal(_z(3), torch.tensor([0.0, 0.5, 1.0])),
         ValueError,
-        r"binary labels in \{0, 1\}",
+        r"^target must hold labels in \{0, 1\} \(sigmoid_focal's binary targets\), found values \[0\.0, 0\.5, 1\.0\]$",
     ),
     BadInput(
         "labels",
         "the blank symbol inside a CTC target",
         lambda: lb.ctc(torch.log_softmax(_z(6, 1, 4), -1), _long(0, 1).reshape(1, 2), [6], [2]),
         ValueError,
-        r"blank",
+        r"^targets must not contain the blank index 0 \(within target_lengths\); the blank is CTC's 'no label' symbol, not a label$",
     ),
     # --- probability ranges ------------------------------------------------------------
     BadInput(
@@ -254,21 +257,21 @@ RULES: list[BadInput] = [
         "a probability above 1 (logits passed by mistake)",
         lambda: lb.binary_cross_entropy(torch.tensor([0.5, 1.2]), torch.tensor([0.0, 1.0])),
         ValueError,
-        r"probs must hold probabilities in \[0, 1\].*logits",
+        r"^probs must hold probabilities in \[0, 1\], got values in \[0\.5, 1\.2\]; if these are logits, use a \*_with_logits loss or apply softmax/sigmoid first$",
     ),
     BadInput(
         "probabilities",
         "a negative entry in a distribution",
         lambda: lb.kl_divergence(torch.tensor([[1.2, -0.2]]), torch.tensor([[0.5, 0.5]])),
         ValueError,
-        r"p must",
+        r"^p must hold probabilities in \[0, 1\], got values in \[-0\.2, 1\.2\]$",
     ),
     BadInput(
         "probabilities",
         "Dice probabilities above 1",
         lambda: lb.dice(torch.full((1, 2, 2, 2), 2.0), _z(1, 2, 2, 2)),
         ValueError,
-        r"probs",
+        r"^probs must hold probabilities in \[0, 1\], got values in \[2, 2\]; if these are logits, use a \*_with_logits loss or apply softmax/sigmoid first$",
     ),
     # --- hyper-parameters ----------------------------------------------------------------
     BadInput(
@@ -276,80 +279,84 @@ RULES: list[BadInput] = [
         "q outside (0, 1)",
         lambda: lb.quantile(_z(3), _z(3), q=1.0),
         ValueError,
-        r"q must lie in the open interval",
+        r"^q must lie in the open interval \(0\.0, 1\.0\), got 1\.0$",
     ),
     BadInput(
         "hyper-parameter",
         "a non-positive Huber delta",
         lambda: lb.huber(_z(3), _z(3), delta=0.0),
         ValueError,
-        r"delta must be a finite number > 0",
+        r"^delta must be a finite number > 0, got 0\.0$",
     ),
     BadInput(
         "hyper-parameter",
         "a zero margin",
         lambda: lb.hinge(_z(2), torch.tensor([1.0, -1.0]), margin=0.0),
         ValueError,
-        r"margin",
+        r"^margin must be a finite number > 0, got 0\.0$",
     ),
     BadInput(
         "hyper-parameter",
         "a negative triplet margin",
         lambda: lb.triplet(_z(2, 3), _z(2, 3), _z(2, 3), margin=-1.0),
         ValueError,
-        r"margin",
+        r"^margin must be a finite number > 0, got -1\.0$",
     ),
     BadInput(
         "hyper-parameter",
         "a zero temperature",
         lambda: lb.info_nce(torch.ones(2, 3), torch.ones(2, 3), temperature=0.0),
         ValueError,
-        r"temperature",
+        r"^temperature must be a finite number > 0, got 0\.0$",
     ),
     BadInput(
         "hyper-parameter",
         "a negative CLIP temperature",
         lambda: lb.clip_loss(torch.ones(2, 3), torch.ones(2, 3), temperature=-0.1),
         ValueError,
-        r"temperature",
+        r"^temperature must be a finite number > 0, got -0\.1$",
     ),
     BadInput(
         "hyper-parameter",
         "a zero Dice eps",
         lambda: lb.dice(torch.full((1, 2, 2, 2), 0.5), _z(1, 2, 2, 2), eps=0.0),
         ValueError,
-        r"eps",
+        r"^eps must be a finite number > 0, got 0\.0$",
     ),
     BadInput(
         "hyper-parameter",
         "label smoothing above 1",
         lambda: lb.cross_entropy(_z(2, 3), _long(0, 1), label_smoothing=1.5),
         ValueError,
-        r"label_smoothing",
+        r"^label_smoothing must lie in \[0, 1\], got 1\.5$",
     ),
     BadInput(
         "hyper-parameter",
         "a negative focusing parameter gamma",
         lambda: lb.sigmoid_focal(_z(3), _z(3), gamma=-1.0),
         ValueError,
-        r"gamma",
+        r"^gamma must be a finite number >= 0, got -1\.0$",
     ),
     BadInput(
         "hyper-parameter",
         "a zero DPO beta",
         lambda: lb.dpo(*_logps(), beta=0.0),
         ValueError,
-        r"beta",
+        r"^beta must be a finite number > 0, got 0\.0$",
     ),
     BadInput(
-        "hyper-parameter", "a zero IPO tau", lambda: lb.ipo(*_logps(), tau=0.0), ValueError, r"tau"
+        "hyper-parameter",
+        "a zero IPO tau",
+        lambda: lb.ipo(*_logps(), tau=0.0),
+        ValueError,
+        r"^tau must be a finite number > 0, got 0\.0$",
     ),
     BadInput(
         "hyper-parameter",
         "a zero PPO clip range",
         lambda: lb.ppo_clip(_z(3), _z(3), _z(3), clip=0.0),
         ValueError,
-        r"clip",
+        r"^clip must be a finite number > 0, got 0\.0$",
     ),
     BadInput(
         "hyper-parameter",
@@ -414,7 +421,7 @@ RULES: list[BadInput] = [
         "an unknown mining strategy",
         lambda: lb.mine_triplets(_z(4, 2), _long(0, 0, 1, 1), strategy="hardest"),
         ValueError,
-        r"strategy",
+        r"^strategy must be one of \('all', 'hard', 'semi-hard'\), got 'hardest'$",
     ),
     # --- reductions -----------------------------------------------------------------------
     BadInput(
@@ -422,7 +429,7 @@ RULES: list[BadInput] = [
         "an unknown reduction",
         lambda: lb.mse(_z(3), _z(3), reduction="avg"),
         ValueError,
-        r"reduction must be one of",
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'avg'$",
     ),
     BadInput(
         "reduction",
@@ -431,7 +438,7 @@ RULES: list[BadInput] = [
             torch.full((2, 2), 0.5), torch.full((2, 2), 0.5), reduction="batchmean"
         ),
         ValueError,
-        r"reduction",
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'batchmean'$",
     ),
     # --- empty input -----------------------------------------------------------------------
     BadInput(
@@ -439,14 +446,14 @@ RULES: list[BadInput] = [
         "the mean over an empty batch",
         lambda: lb.mse(_z(0), _z(0)),
         ValueError,
-        r"cannot average a loss over an empty batch",
+        r"^cannot average a loss over an empty batch \(per-element losses of shape \(0,\)\); use reduction='sum' \(which gives 0\) or check the inputs$",
     ),
     BadInput(
         "empty",
         "an empty distribution",
         lambda: lb.kl_divergence(_z(0, 3), _z(0, 3)),
         ValueError,
-        r"must not be empty",
+        r"^p must not be empty, got shape \(0, 3\)$",
     ),
     BadInput(
         "empty",
@@ -462,7 +469,7 @@ RULES: list[BadInput] = [
         "inputs on different devices",
         lambda: lb.mse(torch.zeros(2, device="meta"), _z(2)),
         ValueError,
-        r"same device",
+        r"^all inputs must be on the same device, got pred on meta, target on cpu$",
     ),
     BadInput(
         "device",

@@ -336,7 +336,7 @@ def half_precision(
     Supported means the loss returns a finite value of dtype ``dtype`` (a loss
     that refuses the dtype must raise a ``TypeError`` naming it).
     """
-    from .catalog import CATALOG
+    from ..catalog import CATALOG
 
     fn = CATALOG[name].fn
     reference = fn(*(ex := example_inputs(name, n, seed=seed)).args, **ex.kwargs).item()

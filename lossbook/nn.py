@@ -1,0 +1,191 @@
+"""Every lossbook loss as a ``torch.nn.Module``, named as torch names its own.
+
+>>> import torch
+>>> from lossbook.nn import HuberLoss
+>>> criterion = HuberLoss(delta=1.0)
+>>> criterion
+HuberLoss(delta=1.0, reduction='mean')
+>>> criterion(torch.zeros(2), torch.tensor([0.5, 3.0]))  # (0.125 + 2.5) / 2
+tensor(1.3125)
+
+A module holds the hyper-parameters and ``reduction`` given at construction
+and is called with the tensors: ``HuberLoss(delta=2.0)(pred, target)`` is
+``lossbook.huber(pred, target, delta=2.0)``. Each class is made by
+:func:`module_for` from its function's signature, so the two cannot drift:
+
+* settings are the function's keyword-only arguments, with its defaults;
+* they are validated at construction by the function's own checks (numbers
+  and flags by a dry call on a tiny example input; tensor weights and indices
+  such as ``dim`` or ``blank``, which depend on the inputs' shapes, at every
+  call);
+* tensor settings (``weight``, ``pos_weight``, ``alpha``...) are buffers, so
+  ``.to(device)`` moves them and ``state_dict()`` saves them;
+* ``repr`` shows every setting.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+
+from torch import Tensor, nn
+
+from . import (
+    adversarial,
+    alignment,
+    classification,
+    divergence,
+    metric,
+    regression,
+    regularization,
+    segmentation,
+    sequence,
+)
+from .checks import check_flag, check_int, check_reduction, check_tensor
+
+
+def _validate(fn: Callable[..., Tensor], settings: dict[str, object]) -> None:
+    """Run ``fn``'s own checks on ``settings``, before any input exists."""
+    from .testing.examples import example_inputs
+
+    numbers_given = {}
+    for name, value in settings.items():
+        default = inspect.signature(fn).parameters[name].default
+        if name == "reduction":
+            check_reduction(value)
+        elif isinstance(default, bool):
+            check_flag(name, value)
+        elif isinstance(default, int):
+            check_int(name, value)
+        elif isinstance(value, Tensor):
+            check_tensor(name, value)
+        elif type(default) is float and not isinstance(value, (list, tuple)):
+            numbers_given[name] = value  # bounds are the function's: a dry call checks them
+    if numbers_given:
+        example = example_inputs(fn.__name__, 2)
+        assert example is not None
+        fn(*example.args, **{**example.kwargs, **numbers_given})
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, Tensor):
+        return f"tensor of shape {tuple(value.shape)}"
+    return repr(value)
+
+
+def module_for(fn: Callable[..., Tensor], name: str) -> type[nn.Module]:
+    """A ``nn.Module`` class named ``name`` that calls ``fn`` with the settings it was built with."""
+    keywords = {
+        p.name: p for p in inspect.signature(fn).parameters.values() if p.kind is p.KEYWORD_ONLY
+    }
+
+    def __init__(self: nn.Module, **settings: object) -> None:
+        nn.Module.__init__(self)
+        unknown = set(settings) - set(keywords)
+        if unknown:
+            raise TypeError(
+                f"{name} got unexpected settings {sorted(unknown)}; known: {list(keywords)}"
+            )
+        settings = {k: settings.get(k, p.default) for k, p in keywords.items()}
+        _validate(fn, settings)
+        self._setting_names = list(settings)
+        for key, value in settings.items():
+            if isinstance(value, Tensor) or (value is None and "Tensor" in str(keywords[key].annotation)):
+                self.register_buffer(key, value if isinstance(value, Tensor) else None)
+            else:
+                setattr(self, key, value)
+
+    def forward(self: nn.Module, *inputs: object, **overrides: object) -> Tensor:
+        return fn(*inputs, **{**{k: getattr(self, k) for k in self._setting_names}, **overrides})
+
+    def extra_repr(self: nn.Module) -> str:
+        return ", ".join(f"{k}={_shown(getattr(self, k))}" for k in self._setting_names)
+
+    doc = f"Module form of :func:`lossbook.{fn.__name__}`; settings: {', '.join(keywords)}."
+    namespace = {
+        "__init__": __init__,
+        "forward": forward,
+        "extra_repr": extra_repr,
+        "__doc__": doc,
+        "__module__": __name__,
+        "function": staticmethod(fn),
+    }
+    return type(name, (nn.Module,), namespace)
+
+
+# One line per loss, in the book's order.
+MSELoss = module_for(regression.mse, "MSELoss")
+MAELoss = module_for(regression.mae, "MAELoss")
+HuberLoss = module_for(regression.huber, "HuberLoss")
+LogCoshLoss = module_for(regression.log_cosh, "LogCoshLoss")
+QuantileLoss = module_for(regression.quantile, "QuantileLoss")
+CrossEntropyLoss = module_for(classification.cross_entropy, "CrossEntropyLoss")
+BCELoss = module_for(classification.binary_cross_entropy, "BCELoss")
+BCEWithLogitsLoss = module_for(classification.binary_cross_entropy_with_logits, "BCEWithLogitsLoss")
+SigmoidFocalLoss = module_for(classification.sigmoid_focal, "SigmoidFocalLoss")
+SoftmaxFocalLoss = module_for(classification.softmax_focal, "SoftmaxFocalLoss")
+HingeLoss = module_for(classification.hinge, "HingeLoss")
+SquaredHingeLoss = module_for(classification.squared_hinge, "SquaredHingeLoss")
+KLDivergenceLoss = module_for(divergence.kl_divergence, "KLDivergenceLoss")
+GaussianKLLoss = module_for(divergence.gaussian_kl, "GaussianKLLoss")
+ContrastiveLoss = module_for(metric.contrastive, "ContrastiveLoss")
+TripletLoss = module_for(metric.triplet, "TripletLoss")
+InfoNCELoss = module_for(metric.info_nce, "InfoNCELoss")
+CLIPLoss = module_for(metric.clip_loss, "CLIPLoss")
+NTXentLoss = module_for(metric.nt_xent, "NTXentLoss")
+CTCLoss = module_for(sequence.ctc, "CTCLoss")
+DiceLoss = module_for(segmentation.dice, "DiceLoss")
+DiceCrossEntropyLoss = module_for(segmentation.dice_cross_entropy, "DiceCrossEntropyLoss")
+WassersteinCriticLoss = module_for(adversarial.wasserstein_critic, "WassersteinCriticLoss")
+WassersteinGeneratorLoss = module_for(adversarial.wasserstein_generator, "WassersteinGeneratorLoss")
+GradientPenalty = module_for(adversarial.gradient_penalty, "GradientPenalty")
+L1Penalty = module_for(regularization.l1_penalty, "L1Penalty")
+L2Penalty = module_for(regularization.l2_penalty, "L2Penalty")
+ElasticNetPenalty = module_for(regularization.elastic_net_penalty, "ElasticNetPenalty")
+PairwiseRankingLoss = module_for(alignment.pairwise_ranking, "PairwiseRankingLoss")
+DPOLoss = module_for(alignment.dpo, "DPOLoss")
+IPOLoss = module_for(alignment.ipo, "IPOLoss")
+KTOLoss = module_for(alignment.kto, "KTOLoss")
+ORPOLoss = module_for(alignment.orpo, "ORPOLoss")
+PPOClipLoss = module_for(alignment.ppo_clip, "PPOClipLoss")
+L1Loss = MAELoss  # torch's name for the mean absolute error
+
+#: Every module class by name (``L1Loss`` is ``MAELoss``).
+MODULES: dict[str, type[nn.Module]] = {
+    "MSELoss": MSELoss,
+    "MAELoss": MAELoss,
+    "HuberLoss": HuberLoss,
+    "LogCoshLoss": LogCoshLoss,
+    "QuantileLoss": QuantileLoss,
+    "CrossEntropyLoss": CrossEntropyLoss,
+    "BCELoss": BCELoss,
+    "BCEWithLogitsLoss": BCEWithLogitsLoss,
+    "SigmoidFocalLoss": SigmoidFocalLoss,
+    "SoftmaxFocalLoss": SoftmaxFocalLoss,
+    "HingeLoss": HingeLoss,
+    "SquaredHingeLoss": SquaredHingeLoss,
+    "KLDivergenceLoss": KLDivergenceLoss,
+    "GaussianKLLoss": GaussianKLLoss,
+    "ContrastiveLoss": ContrastiveLoss,
+    "TripletLoss": TripletLoss,
+    "InfoNCELoss": InfoNCELoss,
+    "CLIPLoss": CLIPLoss,
+    "NTXentLoss": NTXentLoss,
+    "CTCLoss": CTCLoss,
+    "DiceLoss": DiceLoss,
+    "DiceCrossEntropyLoss": DiceCrossEntropyLoss,
+    "WassersteinCriticLoss": WassersteinCriticLoss,
+    "WassersteinGeneratorLoss": WassersteinGeneratorLoss,
+    "GradientPenalty": GradientPenalty,
+    "L1Penalty": L1Penalty,
+    "L2Penalty": L2Penalty,
+    "ElasticNetPenalty": ElasticNetPenalty,
+    "PairwiseRankingLoss": PairwiseRankingLoss,
+    "DPOLoss": DPOLoss,
+    "IPOLoss": IPOLoss,
+    "KTOLoss": KTOLoss,
+    "ORPOLoss": ORPOLoss,
+    "PPOClipLoss": PPOClipLoss,
+}
+
+__all__ = [*MODULES, "L1Loss", "MODULES", "module_for"]

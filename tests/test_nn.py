@@ -1,0 +1,97 @@
+"""lossbook.nn: one generic test over the catalog -- every module equals its function."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+import torch
+
+import lossbook as lb
+from lossbook.catalog import CATALOG
+from lossbook.nn import MODULES
+from lossbook.testing.examples import example_inputs
+
+BY_FUNCTION = {cls.function.__name__: (name, cls) for name, cls in MODULES.items()}
+
+
+def test_every_catalog_loss_has_a_module():
+    assert set(BY_FUNCTION) == set(CATALOG)
+    assert lb.nn.L1Loss is lb.nn.MAELoss
+
+
+@pytest.mark.parametrize("loss", list(CATALOG))
+def test_module_equals_function(loss, device):
+    spec = CATALOG[loss]
+    _, cls = BY_FUNCTION[loss]
+    settings = dict(spec.example_params)
+    has_reduction = "reduction" in inspect.signature(spec.fn).parameters
+    for reduction in ("mean", "sum", "none") if has_reduction else (None,):
+        extra = {} if reduction is None else {"reduction": reduction}
+        ex = example_inputs(loss, 6, device=device, dtype=torch.float64)
+        module = cls(**settings, **extra)
+        want = spec.fn(*ex.args, **ex.kwargs, **settings, **extra)
+        ex = example_inputs(loss, 6, device=device, dtype=torch.float64)  # same seed, same draw
+        torch.testing.assert_close(module(*ex.args, **ex.kwargs), want, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("loss", list(CATALOG))
+def test_repr_shows_every_setting(loss):
+    name, cls = BY_FUNCTION[loss]
+    shown = repr(cls())
+    assert shown.startswith(f"{name}(")
+    for setting in inspect.signature(CATALOG[loss].fn).parameters.values():
+        if setting.kind is setting.KEYWORD_ONLY:
+            assert f"{setting.name}=" in shown
+
+
+FLOATS = [
+    (loss, name)
+    for loss, spec in CATALOG.items()
+    for name, default in spec.defaults.items()
+    if type(default) is float
+]
+
+
+@pytest.mark.parametrize(("loss", "param"), FLOATS, ids=[f"{a}.{b}" for a, b in FLOATS])
+def test_construction_runs_the_functions_validation(loss, param):
+    _, cls = BY_FUNCTION[loss]
+    with pytest.raises(ValueError, match=rf"^{param} must (be a finite number|lie in)"):
+        cls(**{param: float("nan")})
+    with pytest.raises(TypeError, match=rf"^{param} must be a real number"):
+        cls(**{param: "0.1"})
+
+
+def test_construction_validates_reduction_flags_and_unknown_settings():
+    with pytest.raises(ValueError, match=r"^reduction must be one of \('mean', 'sum', 'none'\)"):
+        lb.nn.MSELoss(reduction="avg")
+    with pytest.raises(TypeError, match=r"^log_inputs must be a bool"):
+        lb.nn.KLDivergenceLoss(log_inputs="no")
+    with pytest.raises(TypeError, match=r"^HuberLoss got unexpected settings \['delat'\]"):
+        lb.nn.HuberLoss(delat=1.0)
+    with pytest.raises(ValueError, match=r"^q must lie in the open interval \(0\.0, 1\.0\)"):
+        lb.nn.QuantileLoss(q=1.5)
+
+
+def test_tensor_settings_are_buffers_that_move_with_the_module():
+    module = lb.nn.CrossEntropyLoss(weight=torch.tensor([1.0, 2.0, 3.0]))
+    assert "weight" in dict(module.named_buffers())
+    assert "weight" in module.state_dict()
+    module = module.to(torch.float64)
+    assert module.weight.dtype == torch.float64
+    meta = lb.nn.BCEWithLogitsLoss(pos_weight=torch.ones(3)).to("meta")
+    assert meta.pos_weight.device.type == "meta"
+    assert repr(module) == (
+        "CrossEntropyLoss(weight=tensor of shape (3,), ignore_index=-100, "
+        "label_smoothing=0.0, reduction='mean')"
+    )
+
+
+def test_a_module_trains_like_torchs():
+    torch.manual_seed(0)
+    model = torch.nn.Linear(3, 1)
+    criterion = lb.nn.HuberLoss(delta=0.5)
+    x, y = torch.randn(16, 3), torch.randn(16)
+    loss = criterion(model(x).squeeze(-1), y)
+    loss.backward()
+    assert model.weight.grad is not None and torch.isfinite(model.weight.grad).all()
