@@ -1,8 +1,8 @@
-r"""Reading loss curves: simulate the six classic patterns with real training runs, and diagnose them.
+r"""Reading loss curves: simulate the classic patterns with real training runs, and diagnose them.
 
 A training run leaves two curves, the training loss and the validation loss
 per epoch, and most of what went wrong can be read from their shapes
-(chapter 14). This module names six patterns:
+(chapter 14). This module names seven patterns:
 
 ====================== ============================================================
 ``healthy``            both curves fall and level off together, close to each other
@@ -12,10 +12,15 @@ per epoch, and most of what went wrong can be read from their shapes
 ``lr_too_high``        training loss jumps up, oscillates, diverges or becomes NaN
 ``plateau``            the loss barely moves at all
 ``noisy_validation``   validation loss jumps around a stable trend
+``drops_then_plateaus`` the loss falls, then sits on a long flat stretch well above
+                       what it reaches later (a saddle point), often more than once
 ====================== ============================================================
 
+and flags two data problems whatever the pattern: an isolated jump in the
+validation loss, and a training loss that is near zero almost at once.
+
 :func:`simulate` produces each one from a real (tiny) training run, and
-:func:`diagnose` reads a pair of curves back into one of the six names with
+:func:`diagnose` reads a pair of curves back into one of these names with
 a small set of plain, scale-free rules (see its docstring).
 """
 
@@ -39,6 +44,7 @@ __all__ = [
     "mlp",
     "simulate",
     "snap_parameters",
+    "two_modes",
     "two_moons",
 ]
 
@@ -49,6 +55,7 @@ PATTERNS: tuple[str, ...] = (
     "lr_too_high",
     "plateau",
     "noisy_validation",
+    "drops_then_plateaus",
 )
 
 MIN_LENGTH = 5
@@ -59,18 +66,19 @@ ADVICE: dict[str, str] = {
         "with the lowest validation loss."
     ),
     "overfitting": (
-        "The model is memorising the training set: stop early at the validation minimum, "
-        "get more data or augment it, add regularisation (weight decay, dropout) or use a "
-        "smaller model."
+        "The validation loss climbs back from its minimum (or never came down with the "
+        "training loss): stop early at the validation minimum, get more data or augment it, "
+        "add regularisation (weight decay, dropout) or use a smaller model; if the training "
+        "data holds outliers or label noise, clean them or use a robust loss."
     ),
     "underfitting": (
         "Both losses stay high: give the model more capacity (wider, deeper, better "
         "features), train longer, or weaken the regularisation."
     ),
     "lr_too_high": (
-        "The training loss jumps up, oscillates or diverges: lower the learning rate "
-        "(try 3-10x smaller), add warm-up or gradient clipping, and check the data and the "
-        "loss for NaN/inf."
+        "The training loss jumps up, oscillates, diverges, blows up or climbs back from its "
+        "minimum: lower the learning rate (try 3-10x smaller), add warm-up or gradient "
+        "clipping, and check the data and the loss for NaN/inf."
     ),
     "plateau": (
         "The loss barely moves: raise the learning rate or switch to an adaptive optimiser "
@@ -78,34 +86,96 @@ ADVICE: dict[str, str] = {
         "and check that gradients reach the weights."
     ),
     "noisy_validation": (
-        "The validation loss jumps around a stable trend: evaluate on a larger validation "
-        "set (or average several batches), and smooth the curve or use patience before "
-        "acting on it."
+        "The validation loss jumps around a stable trend. If the training loss jumps with it, "
+        "the weights themselves move from batch to batch: increase the batch size (or use "
+        "gradient accumulation) or lower the learning rate. If the training loss is smooth, "
+        "the validation set is too small to measure the loss: evaluate on more data (or "
+        "average several batches), and smooth the curve or use patience before acting on it."
+    ),
+    "drops_then_plateaus": (
+        "The loss falls, then sits on a long flat stretch well above what the run reaches "
+        "later (or what is achievable): a saddle point or local minimum. Try another "
+        "optimiser (Adam, momentum), learning-rate warm-up or a restart, a different "
+        "initialisation, and train long enough to leave the flat stretch."
     ),
 }
+
+FLAGS: dict[str, str] = {
+    "val_above_min": (
+        "The validation loss ends above its own minimum: keep the checkpoint at the minimum, "
+        "not the last one."
+    ),
+    "val_jump": (
+        "The validation loss jumps up at an isolated epoch while the training loss does not: "
+        "look for corrupted validation batches (a data-loading bug, a bad shard), or leakage "
+        "that the run was relying on being disrupted."
+    ),
+    "too_easy": (
+        "The training loss is near zero within the first few percent of training and the "
+        "validation loss follows: the task is far easier than expected, or the labels leak "
+        "into the inputs (an ID, a timestamp, a duplicated target column, validation "
+        "examples also in the training set)."
+    ),
+    "blow_up": (
+        "The first training loss is far above every later one: a blow-up in the first epoch, "
+        "or a first epoch that already learned almost everything. Pass chance= (the "
+        "knows-nothing loss) to tell them apart."
+    ),
+}
+
+NOISE_SOURCES: tuple[str, ...] = ("small_batch", "small_validation_set")
 
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """What :func:`diagnose` concluded, what to do about it, and the numbers behind it."""
+    """What :func:`diagnose` concluded, what to do about it, and the numbers behind it.
+
+    ``pattern`` is the first rule that matched, ``second`` the next most likely pattern
+    (``None`` when no other rule comes close) and ``confidence`` a number in (0, 1]: 1 when
+    the deciding feature is twice its threshold or more and no other rule matches, 0.5 for
+    a feature exactly at its threshold. ``flags`` are warnings that hold whatever the
+    pattern (data problems, a validation loss that ends above its minimum); their advice
+    is appended to ``advice``. ``evidence`` holds every feature the rules used.
+    """
 
     pattern: str
     advice: str
     evidence: dict[str, float] = field(default_factory=dict)
+    second: str | None = None
+    confidence: float = 1.0
+    flags: tuple[str, ...] = ()
 
 
-# --- thresholds of the rules (all scale-free: ratios of losses) ---------------------------------
-_RISE_ABOVE_START = 0.10  # lr_too_high: the end sits 10% (of the scale) above the start
-_SPIKE = 0.25  # lr_too_high: one epoch jumps up by 25% of the scale
+# --- thresholds of the rules (all scale-free: ratios of losses or fractions of the run) ---------
+_BLOW_UP = 20.0  # blow-up: the first training loss is 20x the level right after it
+_RECOVER = 0.5  # ... a run that does not halve its loss after the blow-up is dead
+_ABOVE_CHANCE = 1.5  # lr_too_high: the training loss ends 1.5x above the chance level
+_RISE_ABOVE_START = 0.10  # lr_too_high: the end sits 10% (of the span) above the start
+_REBOUND = 0.5  # lr_too_high: the end gave back half of the gain down to the minimum
+_SPIKE = 0.25  # lr_too_high: one epoch jumps up by 25% of the span
 _JITTER_TRAIN = 0.15  # lr_too_high: the training loss zig-zags by 15% of its level
-_PLATEAU_DROP = 0.10  # plateau: less than 10% of the initial loss is ever gained
-_OVERFIT_RISE = 0.05  # overfitting: validation climbs 5% of the scale above its minimum
+_COHERENT = 0.5  # wiggles correlated above 0.5 between the curves are the weights' own
+_PLATEAU_DROP = 0.10  # plateau: less than 10% of the span is ever gained
+_STAGE_LENGTH = 0.30  # drops_then_plateaus: a flat stretch over 30% of the run ...
+_STAGE_FLAT = 0.05  # ... within 5% of the span ...
+_STAGE_GAP = 0.25  # ... 25% of the span above what is reached later (or the floor)
+_OVERFIT_RISE = 0.05  # overfitting: validation climbs 5% of the span above its minimum
 _OVERFIT_NOISE = 6.0  # ... and 6 standard errors of the smoothed curve
 _GAP_RATIO = 3.0  # overfitting: validation ends 3x above training ...
-_GAP = 0.25  # ... and the gap is 25% of the scale
+_GAP = 0.25  # ... and the gap is 25% of the span
 _JITTER_VAL = 0.10  # noisy_validation: validation zig-zags by 10% of its level ...
-_JITTER_RATIO = 3.0  # ... and 3x more than the training loss
-_HIGH_END = 0.20  # underfitting: more than 20% of the initial loss remains
+_JITTER_RATIO = 3.0  # ... and 3x more than the training loss (or in step with it)
+_HIGH_END = 0.20  # underfitting: more than 20% of the span remains
+_JUMP = 0.25  # val_jump: one validation point 25% of the span above its neighbours ...
+_JUMP_NOISE = 8.0  # ... and 8x the curve's typical deviation, the training loss calm there
+_EASY_TIME = 0.05  # too_easy: within the first 5% of the run ...
+_EASY_LEVEL = 0.05  # ... both losses below 5% of the span
+
+THRESHOLDS: dict[str, float] = {
+    name.lstrip("_"): value
+    for name, value in dict(globals()).items()
+    if name.startswith("_") and name[1:].isupper() and isinstance(value, float)
+}
 
 
 def _as_curve(name: str, values: object) -> np.ndarray:
@@ -113,9 +183,16 @@ def _as_curve(name: str, values: object) -> np.ndarray:
     if isinstance(values, Tensor):
         array = values.detach().to("cpu", torch.float64).numpy()
     else:
+        if isinstance(values, (list, tuple)):  # a list of scalar tensors, as loss.item() forgot
+            values = [
+                float(v.detach().to("cpu", torch.float64).reshape(-1)[0])
+                if isinstance(v, Tensor) and v.numel() == 1
+                else v
+                for v in values
+            ]
         try:
             array = np.asarray(values, dtype=np.float64)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RuntimeError):
             raise TypeError(
                 f"{name} must be a 1-D list, array or tensor of numbers, "
                 f"got {type(values).__name__}"
@@ -135,6 +212,32 @@ def _as_curve(name: str, values: object) -> np.ndarray:
     return array
 
 
+def _as_level(name: str, value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, Tensor)):
+        raise TypeError(f"{name} must be a number or None, got {type(value).__name__}")
+    level = float(value)
+    if not math.isfinite(level) or level < 0:
+        raise ValueError(f"{name} must be a finite loss >= 0, got {level!r}")
+    return level
+
+
+def _as_steps(val_steps: object, n_val: int, n_train: int) -> np.ndarray:
+    steps = np.asarray(val_steps)
+    if steps.ndim != 1 or steps.size != n_val or not np.issubdtype(steps.dtype, np.integer):
+        raise ValueError(
+            f"val_steps must be {n_val} integers (the index in train_losses of each "
+            f"validation loss), got {steps.size} values of type {steps.dtype}"
+        )
+    if steps[0] < 0 or steps[-1] >= n_train or np.any(np.diff(steps) <= 0):
+        raise ValueError(
+            f"val_steps must increase strictly within 0..{n_train - 1} (indices into "
+            f"train_losses), got {steps[:3].tolist()}...{steps[-2:].tolist()}"
+        )
+    return steps.astype(np.int64)
+
+
 def _smooth(x: np.ndarray, window: int) -> np.ndarray:
     """Centred moving average; near the ends the window shrinks to the points available."""
     half = window // 2
@@ -145,13 +248,13 @@ def _smooth(x: np.ndarray, window: int) -> np.ndarray:
     return (csum[hi] - csum[lo]) / (hi - lo)
 
 
-def _jitter(x: np.ndarray, scale: float) -> float:
+def _jitter(x: np.ndarray, span: float) -> float:
     """Mean zig-zag amplitude over the last two-thirds, relative to the curve's level there.
 
     A zig-zag at step i is min(|Δx_i|, |Δx_{i+1}|) when the curve turns (the two
     steps have opposite signs), else 0, so a monotone curve -- however steep --
     has no jitter; only back-and-forth movement counts. The level is the median
-    of those points, floored at 5% of ``scale`` so that a loss near zero does
+    of those points, floored at 5% of ``span`` so that a loss near zero does
     not make tiny wiggles look large.
     """
     tail = x[x.size // 3 :]
@@ -160,79 +263,160 @@ def _jitter(x: np.ndarray, scale: float) -> float:
     d = np.diff(tail)
     turns = d[:-1] * d[1:] < 0
     zigzag = np.where(turns, np.minimum(np.abs(d[:-1]), np.abs(d[1:])), 0.0)
-    level = max(float(np.median(tail)), 0.05 * scale)
+    level = max(float(np.median(tail)), 0.05 * span)
     return float(zigzag.mean() / level) if level > 0 else 0.0
 
 
-def diagnose(train_losses: object, val_losses: object) -> Diagnosis:
+def _coherence(t: np.ndarray, v: np.ndarray) -> float:
+    """Correlation of the two curves' wiggles (each minus its 5-point moving average).
+
+    Near 1 when the weights themselves move (full-batch oscillation, small batches
+    evaluated on whole sets); near 0 when the wiggles are measurement noise
+    (a minibatch loss, a small validation batch). 0 when either curve is smooth.
+    """
+    tail = slice(t.size // 3, None)
+    rt, rv = (t - _smooth(t, 5))[tail], (v - _smooth(v, 5))[tail]
+    if rt.size < 3 or rt.std() <= 1e-12 * np.abs(t).max() or rv.std() <= 1e-12 * np.abs(v).max():
+        return 0.0
+    return float(np.corrcoef(rt, rv)[0, 1])
+
+
+def _blocks(x: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Mean of x over each block (previous end, end]; the first block as long as the second."""
+    first = max(0, int(ends[0]) - int(ends[1] - ends[0]) + 1) if ends.size > 1 else 0
+    starts = np.concatenate([[first], ends[:-1] + 1])
+    csum = np.concatenate([[0.0], np.cumsum(x)])
+    return (csum[ends + 1] - csum[starts]) / (ends + 1 - starts)
+
+
+def _flat_stretches(ts: np.ndarray, tol: float) -> list[tuple[int, int]]:
+    """For each start a, the longest run [a, b) of the smoothed curve that stays within tol."""
+    stretches = []
+    for a in range(ts.size):
+        seg = ts[a:]
+        spread = np.maximum.accumulate(seg) - np.minimum.accumulate(seg)
+        outside = np.flatnonzero(spread > tol)
+        stretches.append((a, a + (int(outside[0]) if outside.size else seg.size)))
+    return stretches
+
+
+def _val_jumps(t: np.ndarray, v: np.ndarray, span: float) -> np.ndarray:
+    """Epochs where validation jumps above its 5-point running median, training calm there."""
+    n = v.size
+    pad = np.pad(v, 2, mode="edge")
+    med = np.median(np.lib.stride_tricks.sliding_window_view(pad, 5), axis=1)
+    resid = v - med
+    noise = 1.4826 * float(np.median(np.abs(resid)))
+    t_pad = np.pad(t, 2, mode="edge")
+    t_resid = t - np.median(np.lib.stride_tricks.sliding_window_view(t_pad, 5), axis=1)
+    jumps = np.flatnonzero(
+        (resid > _JUMP * span) & (resid > _JUMP_NOISE * noise) & (t_resid < _JUMP * span)
+    )
+    return jumps if 0 < jumps.size <= max(1, n // 50) + 1 else np.array([], dtype=np.int64)
+
+
+def diagnose(
+    train_losses: object,
+    val_losses: object,
+    *,
+    val_steps: object = None,
+    chance: float | None = None,
+    floor: float | None = None,
+    per_step: bool | None = None,
+) -> Diagnosis:
     r"""Name the pattern of a pair of loss curves: the first rule that matches wins.
 
-    With ``n`` points per curve, ``k = max(2, n // 3)`` (a third), the *scale*
-    ``S`` = the largest training loss (normally the first; the largest
-    validation loss if the training loss is all zero), *start* = the first
-    training loss and *end* = the median of the last ``k`` training losses,
-    the rules are:
+    **Preparing the curves.** With ``val_steps`` (the index in ``train_losses``
+    of each validation loss, for a validation logged less often), the training
+    loss is averaged over each stretch between two validation points, as Keras
+    reports an epoch's mean. With ``per_step=True`` (or, when ``None``, if the
+    training curve's wiggles are not in step with the validation curve's:
+    correlation below {COHERENT}) the training loss is minibatch noise around a
+    trend, and both curves are averaged over blocks of about √n points first.
 
-    1. ``lr_too_high`` if the training loss has a NaN or inf (divergence); or
-       its end lies above its start by more than 10% of ``S``; or some epoch
-       jumps up by more than 25% of ``S`` (a spike); or its *jitter* over the
-       last two-thirds exceeds 0.15 (it zig-zags by 15% of its level from epoch
-       to epoch).
-    2. ``plateau`` if the training loss barely moves: ``start − end < 0.10 S``.
-    3. ``overfitting`` if, on the validation curve smoothed by a centred moving
-       average of ``w = max(3, n // 10)`` points, the minimum comes before the
-       last ``w`` points and the mean of the last ``w`` validation losses sits
-       above that minimum by more than 5% of ``S`` *and* by more than 6 standard
-       errors ``σ/√w`` (``σ`` = the spread of the validation loss around its
-       smoothed curve), while the training loss ends below the validation loss;
-       or if the validation loss ends more than 3× above the training loss and
-       the gap is more than 25% of ``S`` (a validation loss that never came
-       down with the training loss).
-    4. ``noisy_validation`` if the validation jitter exceeds 0.10 and is more
-       than 3× the training jitter.
-    5. ``underfitting`` if more than 20% of the initial loss remains:
-       ``end > 0.20 S``.
-    6. ``healthy`` otherwise.
+    **Scale.** *start* is the first training loss, unless it is {BLOW_UP}× the
+    level right after it (the larger of the second loss and the median of the
+    second to fourth: a *blow-up*); then it is that level, and a run whose end
+    is not below {RECOVER}× that level is dead.
+    *top* = ``chance`` if given (the knows-nothing loss: ln C for C classes,
+    the target variance for MSE), else *start*; *bottom* = ``floor`` if given
+    (the noise floor), else 0; the *span* ``S`` = top − bottom. *end* is the
+    median of the last third of the training curve, *min* the minimum of its
+    moving average.
+
+    1. ``lr_too_high`` if the training loss has a NaN or inf; or is dead after a
+       blow-up; or ends above {ABOVE_CHANCE}× ``chance`` (or, after a blow-up,
+       the validation loss ends above ``chance``); or *end* − *start* >
+       {RISE_ABOVE_START} S; or it climbs back from its minimum, giving back
+       more than {REBOUND} of its gain and more than {RISE_ABOVE_START} S;
+       or some epoch jumps up by more than {SPIKE} S in step with the
+       validation loss; or its *jitter* exceeds {JITTER_TRAIN}.
+    2. ``plateau`` if *start* − *end* < {PLATEAU_DROP} S.
+    3. ``drops_then_plateaus`` if, after falling {PLATEAU_DROP} S, the smoothed
+       training loss stays within {STAGE_FLAT} S for more than {STAGE_LENGTH}
+       of the run, more than {STAGE_GAP} S above the lowest loss it reaches
+       later (or above ``floor``, when the run ends on it).
+    4. ``overfitting`` if the validation loss, smoothed over ``w = max(3,
+       n // 10)`` points, has its minimum before the last ``w`` points and its
+       last ``w`` values sit above that minimum by more than {OVERFIT_RISE} S
+       and {OVERFIT_NOISE} standard errors (whatever the order of the two
+       curves; this also sets the flag ``val_above_min``); or the validation
+       loss ends more than {GAP_RATIO}× above the training loss with a gap
+       over {GAP} S.
+    5. ``noisy_validation`` if the validation jitter exceeds {JITTER_VAL} and
+       is {JITTER_RATIO}× the training jitter (a small validation set) or in
+       step with it (small batches: the weights move).
+    6. ``underfitting`` if *end* − *bottom* > {HIGH_END} S.
+    7. ``healthy`` otherwise -- unless the validation loss ends above where it
+       started, which is never healthy (then ``overfitting``).
+
+    Flags, whatever the pattern: ``val_jump`` (one or two validation points
+    more than {JUMP} S and {JUMP_NOISE}× the curve's typical deviation above
+    their neighbours, the training loss calm there); ``too_easy`` (both losses
+    below {EASY_LEVEL} S after {EASY_TIME} of the run); ``blow_up``.
 
     *Jitter* is the mean zig-zag amplitude over the last two-thirds of a curve
-    (``min(|Δx_i|, |Δx_{i+1}|)`` where the curve turns, 0 where it keeps going
-    the same way) divided by the curve's median there, floored at ``0.05 S``. A
-    steep but smooth descent has no jitter; only back-and-forth movement does.
-
-    Every quantity is a ratio of losses, so the diagnosis does not change when
-    both curves are multiplied by a positive constant, and the thresholds do
-    not depend on the length of the curves. The rules assume losses bounded
-    below by 0 whose first value is the "knows-nothing" loss (cross-entropy,
-    MSE...): "20% of the initial loss remains" is what "high" means. They are
-    rules of thumb that cover the six textbook shapes, not a proof; always look
-    at the curves too.
+    divided by its median there (floored at 0.05 S): a steep but smooth descent
+    has none. Every quantity is a ratio of losses, so multiplying both curves
+    (and ``chance``, ``floor``) by a constant changes nothing. They are rules
+    of thumb for the textbook shapes, not a proof; look at the curves too
+    (:func:`lossbook.plot.diagnosis_figure` marks what the rules used).
 
     Args:
-        train_losses: training loss per epoch (list, NumPy array or tensor), at
-            least :data:`MIN_LENGTH` (5) non-negative values; NaN and inf are
-            allowed and mean divergence.
-        val_losses: validation loss at the same epochs: the same length (if you
-            validate less often, take the training loss at those epochs) and
-            non-negative; NaN/inf only where the training curve diverged too.
+        train_losses: training loss per epoch or per step (list, NumPy array or
+            tensor), at least :data:`MIN_LENGTH` non-negative values; NaN and
+            inf are allowed and mean divergence.
+        val_losses: validation losses, non-negative and finite, at the same
+            points as ``train_losses`` or at ``val_steps``.
+        val_steps: optional increasing indices into ``train_losses``, one per
+            validation loss.
+        chance: optional knows-nothing loss level (ln C, the target variance).
+        floor: optional lowest achievable loss (label noise, noise variance).
+        per_step: whether the training loss is a per-step minibatch loss
+            (``None``: decide from the curves).
 
     Returns:
-        A :class:`Diagnosis` with the pattern, the advice for it and an
-        ``evidence`` dict of the features the rules used.
+        A :class:`Diagnosis`.
 
     Raises:
         ValueError: curves that are not 1-D, shorter than 5 points, of different
-            lengths, negative, or a validation curve with NaN/inf while the
-            training curve is finite.
+            lengths without ``val_steps``, negative, a validation curve with
+            NaN/inf while the training curve is finite, bad ``val_steps``, or
+            ``floor`` >= ``chance``.
         TypeError: inputs that are not sequences of numbers.
     """
     t = _as_curve("train_losses", train_losses)
     v = _as_curve("val_losses", val_losses)
-    if t.size != v.size:
+    chance, floor = _as_level("chance", chance), _as_level("floor", floor)
+    if chance is not None and floor is not None and floor >= chance:
+        raise ValueError(f"floor must be below chance, got floor={floor} and chance={chance}")
+    if val_steps is None and t.size != v.size:
         raise ValueError(
             "train_losses and val_losses must have one value per epoch each (the same "
-            f"length), got {t.size} and {v.size}"
+            f"length), got {t.size} and {v.size}; if you validate less often, pass "
+            "val_steps= (the index in train_losses of each validation loss)"
         )
-    n = t.size
+    steps = None if val_steps is None else _as_steps(val_steps, v.size, t.size)
     if not np.isfinite(t).all():
         first = int(np.flatnonzero(~np.isfinite(t))[0])
         return Diagnosis("lr_too_high", ADVICE["lr_too_high"], {"first_non_finite": first})
@@ -242,62 +426,197 @@ def diagnose(train_losses: object, val_losses: object) -> Diagnosis:
             f"{np.flatnonzero(~np.isfinite(v))[:5].tolist()} (check the validation step)"
         )
 
+    # Put both curves on one grid; average minibatch noise away.
+    block = 1
+    if steps is not None:
+        t = _blocks(t, steps)
+        block = int(np.median(np.diff(steps))) if steps.size > 1 else 1
+    coherence = _coherence(t, v)
+    if per_step is None:
+        per_step = (  # long, noisy and not in step with validation: a minibatch loss
+            steps is None
+            and t.size >= 100
+            and _jitter(t, t.max()) > _JITTER_VAL
+            and coherence < _COHERENT
+        )
+    if per_step and steps is None:
+        block = max(2, min(math.isqrt(t.size), t.size // MIN_LENGTH))
+        ends = np.arange(block - 1, t.size, block)
+        t, v = _blocks(t, ends), _blocks(v, ends)
+        coherence = _coherence(t, v)
+    n = t.size
     k = max(2, n // 3)
-    scale = float(t.max())
-    if scale <= 0.0:  # an all-zero training curve: measure against validation instead
-        scale = float(v.max()) if v.max() > 0 else 1.0
-    start, end = float(t[0]), float(np.median(t[-k:]))
-    rise_above_start = (end - start) / scale
-    spike = float(np.max(np.diff(t))) / scale
-    jitter_train = _jitter(t, scale)
-    drop = (start - end) / scale
 
+    # Scale: start (robust to a blow-up), top (chance if known), bottom (floor if known).
+    after = max(float(t[1]), float(np.median(t[1:4])))  # the level right after the first
+    blow_up = bool(t[0] > _BLOW_UP * after or (chance and t[0] > _BLOW_UP * chance))
+    dead = blow_up and float(np.median(t[-k:])) > _RECOVER * after
+    start = after if blow_up else float(t[0])
+    top = chance if chance is not None else start
+    bottom = floor if floor is not None else 0.0
+    span = top - bottom
+    if span <= 0.0:  # an all-zero training curve: measure against validation instead
+        span = float(v.max()) if v.max() > 0 else 1.0
+    t_fit = t[1:] if blow_up else t  # after a blow-up, read the run that follows it
+    end = float(np.median(t[-k:]))
+    t_min = float(_smooth(t_fit, 3).min())
+    rise_above_start = (end - start) / span
+    gain = float(np.median(t_fit[:3])) - t_min  # from a robust start: climbed back how far?
+    rebound = (end - t_min) / gain if gain > 0 else 0.0
+    spike = float(np.max(np.diff(t_fit))) / span
+    jitter_train = _jitter(t_fit, span)
+    drop = (start - end) / span
+    above_chance = end / chance if chance else 0.0
+
+    # Stage-wise learning: a long flat stretch well above what is reached later.
+    ts = _smooth(t, max(3, n // 25))
+    a, b, stage_gap, stage_fell, stage_strength = 0, 0, 0.0, 0.0, 0.0
+    for a_i, b_i in _flat_stretches(ts, _STAGE_FLAT * span):
+        later = float(ts[b_i:].min()) if b_i < n else (floor if floor is not None else math.inf)
+        gap_i = (float(np.median(ts[a_i:b_i])) - later) / span
+        fell_i = (start - float(ts[a_i])) / span
+        strength_i = min(
+            (b_i - a_i) / n / _STAGE_LENGTH, gap_i / _STAGE_GAP, fell_i / _PLATEAU_DROP
+        )
+        if strength_i > stage_strength or b == 0:
+            a, b, stage_gap, stage_fell, stage_strength = a_i, b_i, gap_i, fell_i, strength_i
+
+    # The validation curve: smoothed, its minimum, its rise, its noise, its jumps.
     w = min(n, max(3, n // 10))
-    smooth_v = _smooth(v, w)
-    tail = slice(n // 3, None)
-    sigma = float(np.std((v - smooth_v)[tail]))
+    v_top = chance if chance is not None else max(float(v[0]), float(np.median(v[:3])))
+    v_span = max(v_top - bottom, 1e-300)  # the validation curve's own span
+    jumps = _val_jumps(t, v, v_span)
+    v_calm = v.copy()  # the curve without its isolated jumps, for its noise and jitter
+    v_calm[jumps] = np.median(v[np.clip(jumps[:, None] + [-2, -1, 1, 2], 0, n - 1)], axis=1)
+    smooth_v = _smooth(v_calm, w)
+    sigma = float(np.std((v_calm - smooth_v)[n // 3 :]))
     i_min = int(np.argmin(smooth_v))
-    v_end = float(np.mean(v[-w:]))
-    val_rise = (v_end - float(smooth_v[i_min])) / scale
-    val_rise_noise = _OVERFIT_NOISE * sigma / math.sqrt(w) / scale
-    gap = (float(np.median(v[-k:])) - end) / scale
+    v_end = float(np.mean(v_calm[-w:]))
+    v_start = float(np.median(v[:3]))
+    val_rise = (v_end - float(smooth_v[i_min])) / v_span
+    val_rise_needed = max(_OVERFIT_RISE, _OVERFIT_NOISE * sigma / math.sqrt(w) / v_span)
+    gap = (float(np.median(v[-k:])) - end) / span
     gap_ratio = float(np.median(v[-k:])) / end if end > 0 else math.inf
-    jitter_val = _jitter(v, scale)
+    jitter_val = _jitter(v_calm, v_span)
+    i_easy = max(1, math.ceil(_EASY_TIME * n))
+    easy_top = max(top, float(t[0])) - bottom  # near zero: against the very first loss
+    easy_top = easy_top if easy_top > 0 else span
+    easy = max(float(t[i_easy]), float(v[i_easy]), float(np.median(v[-k:]))) - bottom
 
     evidence = {
+        "block": float(block),
+        "start": start,
+        "top": top,
+        "bottom": bottom,
+        "span": span,
+        "end": end,
+        "train_min": t_min,
+        "blow_up_ratio": float(t[0]) / after if after > 0 else math.inf,
+        "recovery": end / after if after > 0 else math.inf,
+        "above_chance": above_chance,
         "rise_above_start": rise_above_start,
+        "rebound": rebound,
         "spike": spike,
         "jitter_train": jitter_train,
+        "coherence": coherence,
         "drop": drop,
+        "stage_start": float(a),
+        "stage_end": float(b),
+        "stage_length": (b - a) / n,
+        "stage_gap": stage_gap,
+        "stage_fell": stage_fell,
+        "smooth_window": float(w),
         "val_min_epoch": float(i_min),
         "val_rise": val_rise,
-        "val_rise_needed": max(_OVERFIT_RISE, val_rise_noise),
+        "val_rise_needed": val_rise_needed,
+        "val_end_over_start": v_end / v_start if v_start > 0 else math.inf,
         "gap": gap,
         "gap_ratio": gap_ratio,
         "jitter_val": jitter_val,
-        "end_fraction": end / scale,
+        "val_jump_epoch": float(jumps[0]) if jumps.size else -1.0,
+        "easy_level": easy / easy_top,
+        "end_fraction": (end - bottom) / span,
     }
 
-    if rise_above_start > _RISE_ABOVE_START or spike > _SPIKE or jitter_train > _JITTER_TRAIN:
-        pattern = "lr_too_high"
-    elif drop < _PLATEAU_DROP:
-        pattern = "plateau"
-    elif (
-        i_min < n - w
-        and val_rise > max(_OVERFIT_RISE, val_rise_noise)
-        and end < float(np.median(v[-k:]))
-    ) or (gap_ratio > _GAP_RATIO and gap > _GAP):
-        pattern = "overfitting"
-    elif jitter_val > _JITTER_VAL and jitter_val > _JITTER_RATIO * jitter_train:
-        pattern = "noisy_validation"
-    elif end / scale > _HIGH_END:
-        pattern = "underfitting"
-    else:
-        pattern = "healthy"
-    return Diagnosis(pattern, ADVICE[pattern], evidence)
+    # Each rule's strength: its deciding feature over its threshold (> 1: the rule matches).
+    coherent = coherence > _COHERENT
+    robust_start = gain + t_min
+    rebound_rise = (end - t_min) / robust_start if robust_start > 0 else 0.0
+    rebound_strength = min(rebound / _REBOUND, rebound_rise / _RISE_ABOVE_START)
+    strength = {
+        "lr_too_high": max(
+            4.0 if dead else 0.0,
+            above_chance / _ABOVE_CHANCE,
+            v_end / chance if blow_up and chance else 0.0,
+            rise_above_start / _RISE_ABOVE_START,
+            rebound_strength,
+            spike / _SPIKE if coherent or not per_step else 0.0,
+            jitter_train / _JITTER_TRAIN,
+        ),
+        "plateau": _PLATEAU_DROP / abs(drop) if drop else math.inf,
+        "drops_then_plateaus": stage_strength,
+        "overfitting": max(
+            val_rise / val_rise_needed if i_min < n - w else 0.0,
+            min(gap_ratio / _GAP_RATIO, gap / _GAP),
+        ),
+        "noisy_validation": min(
+            jitter_val / _JITTER_VAL,
+            max(
+                jitter_val / (_JITTER_RATIO * jitter_train) if jitter_train else math.inf,
+                coherence / _COHERENT,
+            ),
+        ),
+        "underfitting": (end - bottom) / span / _HIGH_END,
+    }
+    strength = {p: min(s, 1e6) for p, s in strength.items()}
+    matched = [p for p in strength if strength[p] > 1.0]
+    strength["healthy"] = 1.0 / max(max(strength.values()), 1e-12)
+    pattern = matched[0] if matched else "healthy"
+    if pattern == "healthy" and v_end > v_start:
+        pattern = "overfitting"  # a validation loss that ends above its start is never healthy
+        strength["overfitting"] = max(strength["overfitting"], v_end / v_start)
+
+    flags = []
+    if i_min < n - w and val_rise > val_rise_needed:
+        flags.append("val_above_min")
+    if jumps.size and jitter_val <= _JITTER_VAL:  # in a noisy curve a jump is not isolated
+        flags.append("val_jump")
+    if easy < _EASY_LEVEL * easy_top:
+        flags.append("too_easy")
+    if blow_up:
+        flags.append("blow_up")
+
+    # The runner-up: the next matching rule, else the strongest of the others; underfitting
+    # follows from a plateau or a stage-wise run, so it is not a rival to them.
+    implied = {"plateau": {"underfitting"}, "drops_then_plateaus": {"underfitting"}}
+    rivals = {p: s for p, s in strength.items() if p != pattern}
+    for p in implied.get(pattern, ()):
+        rivals.pop(p)
+    second = max(rivals, key=lambda p: (rivals[p] > 1.0, rivals[p]))
+    if blow_up and pattern != "lr_too_high":
+        second, rivals[second] = "lr_too_high", 1.0
+    s1, s2 = max(strength[pattern], 1e-12), max(rivals[second], 1e-12)
+    confidence = 0.5 + 0.5 * min(1.0, max(0.0, math.log2(s1)))
+    if s2 > 1.0:
+        confidence = min(confidence, 0.5 + 0.5 * min(1.0, max(0.0, math.log2(s1 / s2))), 0.75)
+    if s2 < 0.5:
+        second = None
+
+    advice = ADVICE[pattern]
+    if pattern == "noisy_validation":
+        source = NOISE_SOURCES[0] if coherent else NOISE_SOURCES[1]
+        evidence["noise_from_training"] = float(coherent)
+        advice += f" Here the wiggles point to: {source.replace('_', ' ')}."
+    advice = " ".join(
+        [advice, *(FLAGS[f] for f in flags if f != "val_above_min" or pattern != "overfitting")]
+    )
+    return Diagnosis(pattern, advice, evidence, second, round(confidence, 3), tuple(flags))
 
 
-# --- simulation: six real training runs ---------------------------------------------------------
+diagnose.__doc__ = diagnose.__doc__.format(**THRESHOLDS)
+
+
+# --- simulation: one real training run per pattern ----------------------------------------------
 def two_moons(
     n: int, generator: torch.Generator, *, noise: float = 0.15, flip: float = 0.0
 ) -> tuple[Tensor, Tensor]:
@@ -319,6 +638,20 @@ def two_moons(
         flipped = torch.rand(n, generator=generator) < flip
         y = torch.where(flipped, 1 - y, y)
     return x, y
+
+
+def two_modes(n: int, generator: torch.Generator) -> tuple[Tensor, Tensor]:
+    """A linear regression task with two modes of equal loss learned at speeds 6x apart, float64.
+
+    Input 0 (spread 1.5) maps to output 0 with gain 1, input 1 (spread 1/4) to output 1 with
+    gain 6: each carries the same loss, but the second mode's input-output correlation is
+    6x weaker, so a deep network started near zero learns it much later -- two drops with a
+    plateau between (Saxe et al. 2014). Returns ``x`` (n, 4) and the targets ``y`` (n, 4).
+    """
+    spread = torch.tensor([1.5, 0.25, 0.0, 0.0], dtype=torch.float64)
+    gain = torch.tensor([1.0, 6.0, 0.0, 0.0], dtype=torch.float64)
+    x = torch.randn(n, 4, generator=generator, dtype=torch.float64) * spread
+    return x, x * gain
 
 
 def mlp(*widths: int) -> nn.Sequential:
@@ -374,6 +707,11 @@ def simulate(
     ``plateau``            the healthy MLP with plain SGD at lr 5e-4: it barely moves
     ``noisy_validation``   the healthy run, validated each epoch on a fresh random
                            batch of only 8 points
+    ``drops_then_plateaus`` the exception to two moons: a 4-4-4 tanh network started
+                           at 2% of its usual initialisation (near the saddle at the
+                           origin) regresses :func:`two_modes` with the mean squared
+                           error, SGD lr 0.3: it learns one mode, sits on a plateau,
+                           then learns the second
     ====================== =========================================================
 
     Each run takes well under a second on a CPU. Deterministic for a given
@@ -412,6 +750,8 @@ def simulate(
 
 def _run(pattern: str, seed: int, epochs: int) -> tuple[np.ndarray, np.ndarray]:
     g = torch.Generator().manual_seed(seed)
+    if pattern == "drops_then_plateaus":
+        return _stagewise(g, epochs)
     n_train = 30 if pattern == "overfitting" else 300
     flip = 0.15 if pattern == "overfitting" else 0.0
     x, y = two_moons(n_train, g, flip=flip)
@@ -450,4 +790,26 @@ def _run(pattern: str, seed: int, epochs: int) -> tuple[np.ndarray, np.ndarray]:
                 val_losses.append(F.cross_entropy(model(x_val[batch]), y_val[batch]).item())
             else:
                 val_losses.append(F.cross_entropy(model(x_val), y_val).item())
+    return np.array(train_losses), np.array(val_losses)
+
+
+def _stagewise(g: torch.Generator, epochs: int) -> tuple[np.ndarray, np.ndarray]:
+    """A 4-4-4 tanh network, scaled to 2% of its initialisation, on :func:`two_modes`."""
+    x, y = two_modes(300, g)
+    x_val, y_val = two_modes(300, g)
+    model = mlp(4, 4, 4)
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.mul_(0.02)  # near zero: near the saddle at the origin
+    optimiser = torch.optim.SGD(model.parameters(), lr=0.3)
+    train_losses, val_losses = [], []
+    snap_parameters(model, 0.3)
+    for _ in range(epochs):
+        optimiser.zero_grad()
+        F.mse_loss(model(x), y).backward()
+        optimiser.step()
+        snap_parameters(model, 0.3)
+        with torch.no_grad():
+            train_losses.append(F.mse_loss(model(x), y).item())
+            val_losses.append(F.mse_loss(model(x_val), y_val).item())
     return np.array(train_losses), np.array(val_losses)
