@@ -90,7 +90,9 @@ def module_for(fn: Callable[..., Tensor], name: str) -> type[nn.Module]:
         _validate(fn, settings)
         self._setting_names = list(settings)
         for key, value in settings.items():
-            if isinstance(value, Tensor) or (value is None and "Tensor" in str(keywords[key].annotation)):
+            if isinstance(value, Tensor) or (
+                value is None and "Tensor" in str(keywords[key].annotation)
+            ):
                 self.register_buffer(key, value if isinstance(value, Tensor) else None)
             else:
                 setattr(self, key, value)

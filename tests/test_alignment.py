@@ -739,10 +739,14 @@ def test_bad_kto_inputs():
 def test_bad_orpo_inputs():
     pc, pr, _, _ = four()
     with pytest.raises(
-        ValueError, match=r"^policy_chosen_logps must hold log-probabilities \(values <= 0\) averaged per token, got"
+        ValueError,
+        match=r"^policy_chosen_logps must hold log-probabilities \(values <= 0\) averaged per token, got",
     ):
         A.orpo(pc.abs() + 0.1, pr)
-    with pytest.raises(ValueError, match=r"^policy_rejected_logps must hold log-probabilities \(values <= 0\) averaged per token"):
+    with pytest.raises(
+        ValueError,
+        match=r"^policy_rejected_logps must hold log-probabilities \(values <= 0\) averaged per token",
+    ):
         A.orpo(pc, pr.abs() + 0.1)
     with pytest.raises(ValueError, match="policy_chosen_logps and chosen_nll must have the same"):
         A.orpo(pc, pr, chosen_nll=torch.ones(2, dtype=torch.float64))
@@ -780,7 +784,10 @@ def test_bad_sequence_logprob_inputs():
         A.sequence_logprob(logits, labels - 1)
     with pytest.raises(ValueError, match=r"mask must have the shape of labels \(2, 3\), got \(2,"):
         A.sequence_logprob(logits, labels, mask=torch.ones(2, 2, dtype=torch.bool))
-    with pytest.raises(ValueError, match=r"^mask must hold labels in \{0, 1\} \(1 = count the token; or pass a bool mask\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"^mask must hold labels in \{0, 1\} \(1 = count the token; or pass a bool mask\)",
+    ):
         A.sequence_logprob(logits, labels, mask=torch.full((2, 3), 2))
     with pytest.raises(TypeError, match="average must be a bool"):
         A.sequence_logprob(logits, labels, average=1)
