@@ -344,7 +344,10 @@ def main(argv: list[str] | None = None) -> int:
     common.RESULTS.mkdir(parents=True, exist_ok=True)
     json_path = common.RESULTS / f"{device.type}.json"
     json_path.write_text(json.dumps({"machine": info, "results": results}, indent=1) + "\n")
-    body = f"{common.machine_lines(info)}\n\n{report}\n\n{LEGEND}\n{summary(results)}"
+    measured = dict.fromkeys(r["loss"] for r in results)
+    counterparts = "; ".join(f"{p.name}: `{p.counterpart}`" for p in PAIRS if p.name in measured)
+    legend = f"{LEGEND}- **torch counterparts**: {counterparts}.\n"
+    body = f"{common.machine_lines(info)}\n\n{report}\n\n{legend}\n{summary(results)}"
     common.write_report(device.type, f"Benchmark results ({device.type})", body)
     return 0
 
