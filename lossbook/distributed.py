@@ -13,9 +13,10 @@ sends no gradient back to the rank that produced them -- rank ``r``'s embeddings
 learn only from the loss terms computed on rank ``r``, and the gradient is wrong.
 :func:`all_gather_with_grad` is the same collective as an autograd function whose
 backward is the adjoint of the gather: every rank's gradient with respect to the
-gathered tensor is summed over ranks (an all-reduce; a reduce-scatter would move
-less data, but the gloo CPU backend has none) and each rank keeps the rows that
-came from it.
+gathered tensor is summed over ranks and each rank keeps the rows that came from
+it. Here the sum is an all-reduce, which every backend has and which allows ranks
+with different batch sizes; a reduce-scatter moves less data (``W`` times less
+received per rank) where the backend offers one, as NCCL does.
 
 The convention this gives (and that DDP expects): after ``backward()``, the
 gradient of rank ``r``'s local tensor is the gradient of the **sum over ranks of
