@@ -67,6 +67,21 @@ def _check_class_weight(
     )
 
 
+def _check_element_weight(
+    name: str, weight: Tensor | None, input_name: str, input: Tensor, what: str = ""
+) -> Tensor | None:
+    """An optional weight that broadcasts to ``input``'s shape without growing it."""
+    return check_weight(
+        name,
+        weight,
+        input_name=input_name,
+        input=input,
+        shape=input.shape,
+        what=what or "one weight per element",
+        broadcast=True,
+    )
+
+
 def _check_logits(
     logits: Tensor, target: Tensor | None = None, *, binary: str = "", unbatched: bool = False
 ) -> None:
@@ -295,15 +310,7 @@ def binary_cross_entropy(
     check_reduction(reduction)
     check_probabilities("probs", probs)
     check_probabilities("target", target)
-    check_weight(
-        "weight",
-        weight,
-        input_name="probs",
-        input=probs,
-        shape=probs.shape,
-        what="one weight per element",
-        broadcast=True,
-    )
+    _check_element_weight("weight", weight, "probs", probs)
     log_p = _log_clamped(probs)
     log_1mp = _log_clamped(probs, one_minus=True)
     loss = -(target * log_p + (1.0 - target) * log_1mp)
@@ -355,23 +362,9 @@ def binary_cross_entropy_with_logits(
     check_pair("logits", logits, "target", target)
     check_reduction(reduction)
     check_probabilities("target", target)
-    check_weight(
-        "weight",
-        weight,
-        input_name="logits",
-        input=logits,
-        shape=logits.shape,
-        what="one weight per element",
-        broadcast=True,
-    )
-    check_weight(
-        "pos_weight",
-        pos_weight,
-        input_name="logits",
-        input=logits,
-        shape=logits.shape,
-        what="e.g. one weight per class",
-        broadcast=True,
+    _check_element_weight("weight", weight, "logits", logits)
+    _check_element_weight(
+        "pos_weight", pos_weight, "logits", logits, what="e.g. one weight per class"
     )
     positive_term = target * F.softplus(-logits)
     if pos_weight is not None:
