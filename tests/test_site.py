@@ -9,12 +9,18 @@ Every page: loads with no JavaScript console error and no request leaving the
 local server; typesets every equation; moves every kernel-free slider and sees
 its figure change. Search finds a loss by name. Every notebook page links to
 Colab for its own ``.ipynb`` and offers the notebook for download. Every image
-has alt text or a caption, and no page weighs more than 2 MB.
+has alt text or a caption, and no page weighs more than 2 MB. Code listings hold
+no raw reStructuredText. On a 390 px phone nothing in the article is clipped:
+what is wider than the screen scrolls inside its own box. axe-core (vendored in
+``tests/vendor``, never fetched) finds no serious or critical accessibility
+violation on any page, at desktop or phone width. The PDF of the book
+(``tools/build_pdf.py``) is linked from the preface.
 """
 
 from __future__ import annotations
 
 import functools
+import html as htmllib
 import http.server
 import os
 import re
@@ -24,6 +30,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import yaml
 from site_images import undescribed_images
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +38,10 @@ SITE = ROOT / "_build" / "html"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 REQUIRED = os.environ.get("LOSSBOOK_REQUIRE_SITE") == "1"
 MAX_PAGE_BYTES = 2 * 1024 * 1024
+AXE = ROOT / "tests" / "vendor" / "axe.min.js"
+PHONE = {"width": 390, "height": 844}
+REPO_URL = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"].rstrip("/")
+RAW_RST = re.compile(r"\.\. math::|\\begin\{|:math:`|``")
 
 if not (SITE / "index.html").exists():
     if REQUIRED:
@@ -90,10 +101,23 @@ def test_page_weight_report(record_property):
     assert not too_heavy, f"pages over 2 MB: {too_heavy}"
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_code_listings_hold_no_raw_rst(page):
+    """Listings read like a book: no ``.. math::``, ``\\begin{`` or ``double backticks``."""
+    raw = []
+    for pre in re.findall(r"<pre[^>]*>(.*?)</pre>", (SITE / page).read_text(), flags=re.S):
+        text = htmllib.unescape(re.sub(r"<[^>]+>", "", pre))
+        for line in text.splitlines():
+            if RAW_RST.search(line):
+                raw.append(line.strip()[:70])
+    assert not raw, f"{page}: {len(raw)} lines of raw RST in code listings (show_source: {raw[:4]})"
+
+
 @pytest.mark.parametrize("name", [n for n in NOTEBOOKS if n[:2].isdigit()])
 def test_notebook_pages_link_to_colab_and_download(name):
     html = (SITE / "book" / f"{name}.html").read_text()
-    colab = f"colab.research.google.com/github/lossbook/lossbook/blob/main/book/{name}.ipynb"
+    slug = REPO_URL.removeprefix("https://github.com/")
+    colab = f"colab.research.google.com/github/{slug}/blob/main/book/{name}.ipynb"
     assert colab in html, "Colab launch link to the page's own notebook"
     assert f"_sources/book/{name}.ipynb" in html, "download link for the .ipynb"
     assert (SITE / "_sources" / "book" / f"{name}.ipynb").is_file()
@@ -180,7 +204,7 @@ def test_page_loads_typesets_and_its_sliders_move(browser, server, page_path, re
             """() => { const m = document.querySelector('main').cloneNode(true);
                        m.querySelectorAll('pre, code, mjx-container').forEach(e => e.remove());
                        return m.innerText; }"""
-        )  # prose only: TeX inside code listings (docstrings) is meant to stay raw
+        )  # prose only: code may hold TeX (test_code_listings_hold_no_raw_rst checks listings)
         assert not re.search(r"\$\$|\\\(|\\\[|\\begin\{", text), "raw TeX left on the page"
         # kernel-free sliders: moving each one changes its figure and label
         sliders = page.locator("figure.lossbook-slider")
@@ -236,6 +260,160 @@ def test_readme_screenshots(browser, server, name):
     finally:
         page.close()
     assert len(png) > 20_000, "a nearly blank screenshot"
+    targets = [SITE.parent / "screenshots"]
+    if os.environ.get("LOSSBOOK_UPDATE_SCREENSHOTS") == "1":
+        targets.append(ROOT / "docs" / "screenshots")
+    for folder in targets:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(png)
+
+
+# --- phone, accessibility, PDF ---------------------------------------------------------
+def typeset(page) -> None:
+    if page.locator("span.math, div.math").count():
+        page.wait_for_function(
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000
+        )
+        page.evaluate("() => MathJax.startup.promise")
+    page.evaluate("() => new Promise(r => setTimeout(r, 200))")  # lossbook.js marks scrollers
+
+
+CLIPPED = """() => {
+  const vw = document.documentElement.clientWidth;
+  const article = document.querySelector('.bd-article') || document.querySelector('main');
+  const scrolls = e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
+  const out = [];
+  for (const e of article.querySelectorAll('*')) {
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || (r.right <= vw + 1 && r.left >= -1)) continue;
+    if (e.closest('mjx-assistive-mml')) continue;  // screen-reader copy, visually clipped
+    let p = e.parentElement, inside = false;
+    while (p && p !== article.parentElement) {
+      if (scrolls(p) && p.getBoundingClientRect().right <= vw + 1) { inside = true; break; }
+      p = p.parentElement;
+    }
+    if (!inside) out.push(`${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`
+                          + ` (right edge ${Math.round(r.right)} px)`);
+  }
+  return {page: document.documentElement.scrollWidth, viewport: vw, clipped: out};
+}"""
+
+
+def run_axe(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+              .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                          nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+    )
+
+
+def serious(violations: list[dict]) -> list[dict]:
+    return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+
+MODERATE: dict[str, set[str]] = {}  # rule -> pages: reported at the end of the run
+
+
+@pytest.mark.parametrize("page_path", [*PAGES, "search.html", "genindex.html"])
+def test_phone_reader_sees_everything_and_axe_is_clean(browser, server, page_path):
+    """At 390 px nothing is clipped (wide things scroll in their own box); axe: no serious."""
+    page, _, _ = open_page(browser, server, page_path)
+    try:
+        page.set_viewport_size(PHONE)
+        typeset(page)
+        found = page.evaluate(CLIPPED)
+        assert found["page"] <= found["viewport"], f"the page scrolls sideways: {found}"
+        assert not found["clipped"], f"clipped at 390 px: {found['clipped'][:8]}"
+        violations = run_axe(page)
+    finally:
+        page.close()
+    for v in violations:
+        if v["impact"] in ("moderate", "minor"):
+            MODERATE.setdefault(f"{v['impact']} {v['id']}", set()).add(page_path)
+    assert not serious(violations), serious(violations)
+
+
+@pytest.mark.parametrize("page_path", [*PAGES, "search.html", "genindex.html"])
+def test_desktop_page_is_accessible(browser, server, page_path, record_property):
+    page, _, _ = open_page(browser, server, page_path)
+    try:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        typeset(page)
+        violations = run_axe(page)
+    finally:
+        page.close()
+    others = sorted(f"{v['impact']} {v['id']}" for v in violations if v not in serious(violations))
+    if others:
+        record_property("axe_moderate", (page_path, others))
+    assert not serious(violations), serious(violations)
+
+
+def test_axe_runs_and_can_fail(browser, server):
+    """The check itself: a page with an unlabelled button is a serious violation."""
+    page = browser.new_page()
+    try:
+        page.set_content("<main><button></button><img src='x.png'></main>")
+        ids = {v["id"] for v in serious(run_axe(page))}
+    finally:
+        page.close()
+    assert {"button-name", "image-alt"} <= ids
+
+
+def test_preface_links_the_pdf():
+    preface = (SITE / "book" / "preface.html").read_text()
+    assert 'href="../lossbook.pdf"' in preface
+    pdf = SITE / "lossbook.pdf"
+    if not pdf.exists():
+        if REQUIRED:
+            raise AssertionError("no _build/html/lossbook.pdf: run python tools/build_pdf.py")
+        pytest.skip("the PDF is not built (python tools/build_pdf.py)")
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    assert pdf.stat().st_size > 500_000, "a PDF of the whole book is larger than that"
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_chapter_screenshots(browser, server, width):
+    """docs/screenshots/chapter-desktop.png and chapter-phone.png (as the README's)."""
+    page, _, _ = open_page(browser, server, "book/03_regression.html")
+    try:
+        page.set_viewport_size({"width": 1280, "height": 860} if width == "desktop" else PHONE)
+        typeset(page)
+        page.locator("div.math").first.scroll_into_view_if_needed()
+        page.evaluate("() => window.scrollBy(0, -200)")
+        png = page.screenshot()
+    finally:
+        page.close()
+    assert len(png) > 20_000, "a nearly blank screenshot"
+    save_screenshot(f"chapter-{width}.png", png)
+
+
+def test_pdf_page_screenshot(browser):
+    """docs/screenshots/pdf-page.png: a page of the PDF as Chromium printed it.
+
+    Headless Chromium has no PDF viewer, so the screenshot is of the print layout
+    tools/build_pdf.py printed from (_build/pdf/print.html, print media, A4 width).
+    """
+    printed = SITE.parent / "pdf" / "print.html"
+    if not printed.exists():
+        if REQUIRED:
+            raise AssertionError("no _build/pdf/print.html: run python tools/build_pdf.py")
+        pytest.skip("the PDF is not built")
+    page = browser.new_page(viewport={"width": 794, "height": 1123})  # A4 at 96 px/in
+    try:
+        page.emulate_media(media="print")
+        page.goto(printed.as_uri())
+        page.wait_for_load_state("networkidle")
+        page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        page.locator("figure.lossbook-slider").first.scroll_into_view_if_needed()
+        png = page.screenshot()
+    finally:
+        page.close()
+    assert len(png) > 20_000
+    save_screenshot("pdf-page.png", png)
+
+
+def save_screenshot(name: str, png: bytes) -> None:
     targets = [SITE.parent / "screenshots"]
     if os.environ.get("LOSSBOOK_UPDATE_SCREENSHOTS") == "1":
         targets.append(ROOT / "docs" / "screenshots")
