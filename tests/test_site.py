@@ -399,16 +399,21 @@ def test_pdf_page_screenshot(browser):
         if REQUIRED:
             raise AssertionError("no _build/pdf/print.html: run python tools/build_pdf.py")
         pytest.skip("the PDF is not built")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(SITE.parent))
+    handler.log_message = lambda *args: None
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     page = browser.new_page(viewport={"width": 794, "height": 1123})  # A4 at 96 px/in
     try:
         page.emulate_media(media="print")
-        page.goto(printed.as_uri())
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/pdf/print.html")
         page.wait_for_load_state("networkidle")
         page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
         page.locator("figure.lossbook-slider").first.scroll_into_view_if_needed()
         png = page.screenshot()
     finally:
         page.close()
+        httpd.shutdown()
     assert len(png) > 20_000
     save_screenshot("pdf-page.png", png)
 
