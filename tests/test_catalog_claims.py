@@ -276,3 +276,47 @@ def test_ppo_clip_is_bounded_below_for_fixed_advantages_and_not_above():
     assert (loss[~positive][:, -1] > 1e12 * advantages[~positive].abs()).all()
     assert CATALOG["ppo_clip"].bounded_below == -(1 + clip) * 1.0
     assert CATALOG["ppo_clip"].nonnegative is False
+
+
+# Every default, pinned: the values DESIGN.md and the papers give (torch's where torch has the
+# loss, checked against it above). Changing a default in a signature must fail here first.
+PINNED_DEFAULTS = {
+    "mse": {},
+    "mae": {},
+    "huber": {"delta": 1.0},
+    "log_cosh": {},
+    "quantile": {"q": 0.5, "crossing_penalty": None},
+    "cross_entropy": {"weight": None, "ignore_index": -100, "label_smoothing": 0.0},
+    "binary_cross_entropy": {"weight": None},
+    "binary_cross_entropy_with_logits": {"weight": None, "pos_weight": None},
+    "sigmoid_focal": {"alpha": 0.25, "gamma": 2.0},
+    "softmax_focal": {"gamma": 2.0, "alpha": None},
+    "hinge": {"margin": 1.0},
+    "squared_hinge": {"margin": 1.0},
+    "kl_divergence": {"dim": -1, "log_inputs": False},
+    "gaussian_kl": {},
+    "contrastive": {"margin": 1.0},
+    "triplet": {"margin": 1.0},
+    "info_nce": {"temperature": 0.1, "negatives": None, "gather": False},
+    "clip_loss": {"temperature": 0.07, "gather": False},
+    "nt_xent": {"temperature": 0.1, "gather": False},
+    "ctc": {"blank": 0, "zero_infinity": False},
+    "dice": {"eps": 1e-06},
+    "dice_cross_entropy": {"dice_weight": 1.0, "ce_weight": 1.0, "eps": 1e-06},
+    "wasserstein_critic": {},
+    "wasserstein_generator": {},
+    "gradient_penalty": {"weight": 10.0, "generator": None},
+    "l1_penalty": {},
+    "l2_penalty": {},
+    "elastic_net_penalty": {"l1": 1.0, "l2": 1.0},
+    "pairwise_ranking": {},
+    "dpo": {"beta": 0.1},
+    "ipo": {"tau": 0.1},
+    "kto": {"beta": 0.1, "desirable_weight": 1.0, "undesirable_weight": 1.0, "kl": None},
+    "orpo": {"beta": 0.1, "chosen_nll": None},
+    "ppo_clip": {"clip": 0.2},
+}
+
+
+def test_every_default_is_pinned():
+    assert {name: spec.defaults for name, spec in CATALOG.items()} == PINNED_DEFAULTS
