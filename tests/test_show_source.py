@@ -52,7 +52,7 @@ def test_listing_has_no_raw_rst_and_still_compiles(obj):
 def test_huber_listing_is_signature_and_body():
     listing = show_source(lossbook.huber)
     code = listing.code
-    assert code.startswith("@float32_under_autocast\ndef huber(pred: Tensor, target: Tensor")
+    assert code.startswith("@float32_under_autocast\ndef huber(")  # decorator, signature
     assert "return reduce(" in code
     assert listing._repr_markdown_() == f"```python\n{code}```\n"
     assert repr(listing) == code
