@@ -158,7 +158,8 @@ _COHERENT = 0.5  # wiggles correlated above 0.5 between the curves are the weigh
 _PLATEAU_DROP = 0.10  # plateau: less than 10% of the span is ever gained
 _STAGE_LENGTH = 0.30  # drops_then_plateaus: a flat stretch over 30% of the run ...
 _STAGE_FLAT = 0.05  # ... within 5% of the span ...
-_STAGE_GAP = 0.25  # ... 25% of the span above what is reached later (or the floor)
+_STAGE_GAP = 0.25  # ... 25% of the span above what is reached later (or the floor) ...
+_STAGE_FALL = 1.0  # ... by a fall no longer than 1x the flat stretch (not a slow creep)
 _OVERFIT_RISE = 0.05  # overfitting: validation climbs 5% of the span above its minimum
 _OVERFIT_NOISE = 6.0  # ... and 6 standard errors of the smoothed curve
 _GAP_RATIO = 3.0  # overfitting: validation ends 3x above training ...
@@ -355,7 +356,8 @@ def diagnose(
     3. ``drops_then_plateaus`` if, after falling {PLATEAU_DROP} S, the smoothed
        training loss stays within {STAGE_FLAT} S for more than {STAGE_LENGTH}
        of the run, more than {STAGE_GAP} S above the lowest loss it reaches
-       later (or above ``floor``, when the run ends on it).
+       later (or above ``floor``, when the run ends on it), and falls that far
+       within {STAGE_FALL}× the stretch's length (a second drop, not a creep).
     4. ``overfitting`` if the validation loss, smoothed over ``w = max(3,
        n // 10)`` points, has its minimum before the last ``w`` points and its
        last ``w`` values sit above that minimum by more than {OVERFIT_RISE} S
@@ -470,16 +472,23 @@ def diagnose(
 
     # Stage-wise learning: a long flat stretch well above what is reached later.
     ts = _smooth(t, max(3, n // 25))
-    a, b, stage_gap, stage_fell, stage_strength = 0, 0, 0.0, 0.0, 0.0
+    a, b, stage_gap, stage_fell, stage_fall, stage_strength = 0, 0, 0.0, 0.0, 0.0, 0.0
     for a_i, b_i in _flat_stretches(ts, _STAGE_FLAT * span):
         later = float(ts[b_i:].min()) if b_i < n else (floor if floor is not None else math.inf)
-        gap_i = (float(np.median(ts[a_i:b_i])) - later) / span
+        level = float(np.median(ts[a_i:b_i]))
+        gap_i = (level - later) / span
         fell_i = (start - float(ts[a_i])) / span
+        below = np.flatnonzero(ts[b_i:] <= level - _STAGE_GAP * span)
+        fall_i = (int(below[0]) + 1) / (b_i - a_i) if below.size else 0.0  # in stretch lengths
         strength_i = min(
-            (b_i - a_i) / n / _STAGE_LENGTH, gap_i / _STAGE_GAP, fell_i / _PLATEAU_DROP
+            (b_i - a_i) / n / _STAGE_LENGTH,
+            gap_i / _STAGE_GAP,
+            fell_i / _PLATEAU_DROP,
+            _STAGE_FALL / fall_i if fall_i else math.inf,
         )
         if strength_i > stage_strength or b == 0:
-            a, b, stage_gap, stage_fell, stage_strength = a_i, b_i, gap_i, fell_i, strength_i
+            a, b, stage_strength = a_i, b_i, strength_i
+            stage_gap, stage_fell, stage_fall = gap_i, fell_i, fall_i
 
     # The validation curve: smoothed, its minimum, its rise, its noise, its jumps.
     w = min(n, max(3, n // 10))
@@ -525,6 +534,7 @@ def diagnose(
         "stage_length": (b - a) / n,
         "stage_gap": stage_gap,
         "stage_fell": stage_fell,
+        "stage_fall": stage_fall,
         "smooth_window": float(w),
         "val_min_epoch": float(i_min),
         "val_rise": val_rise,

@@ -144,3 +144,70 @@ def strip_docstrings(source: str) -> str:
 def show_source(obj: Callable | type) -> Source:
     """Return a displayable listing of ``obj``'s code, docstrings left out (see :class:`Source`)."""
     return Source(obj)
+
+
+def diagnosis_figure(
+    train_losses,
+    val_losses,
+    *,
+    val_steps=None,
+    chance: float | None = None,
+    floor: float | None = None,
+    per_step: bool | None = None,
+    ax=None,
+    log: bool = False,
+    title: str | None = None,
+):
+    """Both loss curves with what :func:`lossbook.curves.diagnose` measured marked on them.
+
+    Draws the training loss (solid) and the validation loss (dashed) and marks the
+    features the rules used: the scale (dotted lines at *top* and, if not 0, *bottom*),
+    the smoothed validation curve and its minimum, a detected validation jump, the flat
+    stretch of a stage-wise run, and the first NaN/inf. Returns ``(fig, ax, diagnosis)``.
+    """
+    import numpy as np
+
+    from lossbook import curves
+
+    d = curves.diagnose(
+        train_losses, val_losses, val_steps=val_steps, chance=chance, floor=floor, per_step=per_step
+    )
+    t = np.asarray([float(x) for x in train_losses], dtype=np.float64)
+    v = np.asarray([float(x) for x in val_losses], dtype=np.float64)
+    if ax is None:
+        fig, ax = figure()
+    else:
+        fig = ax.figure
+    ax.plot(np.arange(t.size), t, color=PALETTE[0], linestyle="-", linewidth=1.2, label="training")
+    x_val = np.arange(v.size) if val_steps is None else np.asarray(val_steps)
+    ax.plot(x_val, v, color=PALETTE[1], linestyle="--", linewidth=1.2, label="validation")
+    ax.set(xlabel="step" if t.size > v.size else "epoch", ylabel="loss")
+    if log:
+        ax.set_yscale("log")
+    e = d.evidence
+    if "first_non_finite" in e:
+        ax.axvline(e["first_non_finite"], color="#000000", linestyle=":", label="first NaN/inf")
+    else:
+        block = int(e["block"])
+        if val_steps is None and block > 1:  # minibatch noise averaged over blocks
+            ends = np.arange(block - 1, t.size, block)
+            t_grid, v_grid, x_grid = curves._blocks(t, ends), curves._blocks(v, ends), ends
+            ax.plot(x_grid, t_grid, color=PALETTE[0], linewidth=2.2, label="training, block means")
+        else:
+            v_grid, x_grid = v, x_val
+        smooth = curves._smooth(v_grid, int(e["smooth_window"]))
+        ax.plot(x_grid, smooth, color=PALETTE[2], linestyle="-.", label="validation, smoothed")
+        i_min = int(e["val_min_epoch"])
+        ax.plot([x_grid[i_min]], [smooth[i_min]], "o", color=PALETTE[2], label="its minimum")
+        ax.axhline(e["top"], color="#555555", linestyle=":", linewidth=1.0, label="scale: top")
+        if e["bottom"] > 0:
+            ax.axhline(e["bottom"], color="#999999", linestyle=":", linewidth=1.0, label="floor")
+        if e["val_jump_epoch"] >= 0:
+            j = int(e["val_jump_epoch"])
+            ax.plot([x_grid[j]], [v_grid[j]], "X", color=PALETTE[3], markersize=9, label="jump")
+        if d.pattern == "drops_then_plateaus":
+            a, b = int(e["stage_start"]), int(e["stage_end"]) - 1
+            ax.axvspan(x_grid[a], x_grid[b], color=PALETTE[4], alpha=0.15, label="flat stretch")
+    second = f", then {d.second}" if d.second else ""
+    ax.set_title(title or f"{d.pattern} (confidence {d.confidence:.2f}{second})")
+    return fig, ax, d

@@ -168,3 +168,13 @@ def easy_time(m):  # both losses collapse to near zero at step m of 1000
 def easy_level(x):  # both losses collapse to x at the fourth of 100 points
     t = np.where(np.arange(100) < 3, 1.0, x)
     return t, 1.05 * t
+
+
+def stage_fall(r):  # a flat stretch of 160 points, a step down, then a fall lasting r x 160
+    n = 480
+    fall = max(2, round(r * 160))
+    t = np.concatenate(
+        [np.linspace(1.0, 0.5, 40), np.full(160, 0.5), np.linspace(0.44, 0.23, fall)]
+    )
+    t = np.concatenate([t, np.full(n - t.size, 0.23)])
+    return t, 1.05 * t

@@ -389,6 +389,7 @@ BOUNDARIES = [
     ("STAGE_LENGTH", cf.stage_length, 0.2875, 0.3025, "healthy", "drops_then_plateaus", {}),
     ("STAGE_FLAT", cf.stage_flat, 0.102783, 0.097719, "healthy", "drops_then_plateaus", {}),
     ("STAGE_GAP", cf.stage_gap, 0.2425, 0.2575, "underfitting", "drops_then_plateaus", {}),
+    ("STAGE_FALL", cf.stage_fall, 1.084375, 1.153125, "drops_then_plateaus", "underfitting", {}),
     ("OVERFIT_RISE", cf.overfit_rise, 0.0769822, 0.0808975, "healthy", "overfitting", {}),
     (
         "OVERFIT_NOISE",
@@ -442,3 +443,26 @@ def test_every_threshold_has_a_boundary_test_and_is_in_the_docstring():
     for name, value in curves.THRESHOLDS.items():
         assert f"{value:g}" in diagnose.__doc__, name
     assert "{" not in diagnose.__doc__  # every placeholder filled in
+
+
+def test_diagnosis_figure_marks_what_the_rules_used():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from lossbook.plot import diagnosis_figure
+
+    labels = {}
+    for name in ("moons_corrupted_val", "moons_per_step", "linear_teacher_deep"):
+        run = real_runs.train(name)
+        steps = run.get("val_steps")
+        fig, ax, d = diagnosis_figure(run["train"], run["val"], val_steps=steps)
+        assert d.pattern == real_runs.RUNS[name].expected
+        labels[name] = {line.get_label() for line in ax.get_lines()}
+        plt.close(fig)
+    assert "jump" in labels["moons_corrupted_val"]
+    assert {"validation, smoothed", "its minimum", "scale: top"} <= labels["moons_per_step"]
+    fig, ax, d = diagnosis_figure(*simulated("drops_then_plateaus", 0))
+    assert any(p.get_label() == "flat stretch" for p in ax.patches)
+    plt.close(fig)
