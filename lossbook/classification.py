@@ -16,6 +16,7 @@ for the margin (SVM) losses :func:`hinge` and :func:`squared_hinge`.
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import torch
@@ -40,7 +41,6 @@ from .checks import (
     check_weight,
     float32_under_autocast,
     reduce,
-    weighted_reduce,
 )
 
 __all__ = [
@@ -283,6 +283,110 @@ def _log_clamped(p: Tensor, *, one_minus: bool = False) -> Tensor:
     return torch.where(at_pole, torch.full_like(p, -100.0), log).clamp(min=-100.0)
 
 
+def _upstream(grad_output: Tensor, reduction: Reduction, numel: int) -> Tensor:
+    """The gradient reaching each element's loss: ``g/N`` for a mean, ``g`` otherwise."""
+    return grad_output / numel if reduction == "mean" else grad_output
+
+
+def _weighted(x: Tensor, weight: Tensor | None) -> Tensor:
+    return x if weight is None else x * weight
+
+
+def _weight_grad(ctx, index: int, per_element: Tensor, weight: Tensor | None) -> Tensor | None:
+    """``∂L/∂w``: the per-element factor ``w`` multiplies, summed to ``w``'s own shape."""
+    if weight is None or not ctx.needs_input_grad[index]:
+        return None
+    return per_element.sum_to_size(weight.shape)
+
+
+#: ``log p`` is clamped at −100 below ``p = e^{−100}``: there the clamped log is flat.
+_LOG_FLOOR = -100.0
+_P_FLOOR = math.exp(_LOG_FLOOR)
+
+
+class _BCE(torch.autograd.Function):
+    r"""``ℓ = −w[y·log p + (1 − y)·log(1 − p)]`` (each log clamped at −100).
+
+    ``∂ℓ/∂p = w[(1 − y)/(1 − p) − y/p] = w(p − y)/(p(1 − p))`` where neither log is
+    clamped; a clamped log is flat, so its term contributes 0 (at ``p = 0`` the
+    gradient is ``w(1 − y)``, 0 for ``y = 1``; at ``p = 1`` it is ``−wy``).
+    ``∂ℓ/∂y = w[log(1 − p) − log p]`` (clamped logs). Saves only ``p, y, w``.
+    """
+
+    @staticmethod
+    def forward(ctx, probs: Tensor, target: Tensor, weight: Tensor | None, reduction: Reduction):
+        ctx.save_for_backward(probs, target, weight)
+        ctx.reduction = reduction
+        log_p = _log_clamped(probs)
+        log_1mp = _log_clamped(probs, one_minus=True)
+        loss = log_p.mul_(target).add_(log_1mp.mul_(1.0 - target)).neg_()  # −[y·lp + (1−y)·l1mp]
+        return reduce(_weighted(loss, weight), reduction)
+
+    @staticmethod
+    def backward(ctx, grad_output: Tensor):
+        p, y, weight = ctx.saved_tensors
+        g = _weighted(_upstream(grad_output, ctx.reduction, p.numel()), weight)
+        grad_p = grad_y = grad_w = None
+        if ctx.needs_input_grad[0]:
+            p_ok, q_ok = p > _P_FLOOR, 1.0 - p > _P_FLOOR  # where log p, log(1 − p) > −100
+            # y/p and (1 − y)/(1 − p), 0 where the log is clamped (safe denominators keep
+            # the unselected branch finite, so second derivatives are not NaN).
+            y_over_p = torch.where(p_ok, y / torch.where(p_ok, p, 1.0), 0.0)
+            ny_over_q = torch.where(q_ok, (1.0 - y) / torch.where(q_ok, 1.0 - p, 1.0), 0.0)
+            grad_p = (ny_over_q - y_over_p) * g  # ∂ℓ/∂p = (1 − y)/(1 − p) − y/p
+        if ctx.needs_input_grad[1] or ctx.needs_input_grad[2]:
+            log_p, log_1mp = _log_clamped(p), _log_clamped(p, one_minus=True)
+            if ctx.needs_input_grad[1]:
+                grad_y = (log_1mp - log_p) * g  # ∂ℓ/∂y = log(1 − p) − log p
+            unweighted = -(y * log_p + (1.0 - y) * log_1mp)
+            grad_w = _weight_grad(
+                ctx, 2, unweighted * _upstream(grad_output, ctx.reduction, p.numel()), weight
+            )
+        return grad_p, grad_y, grad_w, None
+
+
+class _BCEWithLogits(torch.autograd.Function):
+    r"""``ℓ = w[w₊·y·softplus(−z) + (1 − y)·softplus(z)]``.
+
+    ``∂ℓ/∂z = w[(1 − y)σ(z) − w₊·y·(1 − σ(z))]``, which is ``w(σ(z) − y) = w(p − y)``
+    without ``pos_weight``; ``∂ℓ/∂y = w[w₊·softplus(−z) − softplus(z)]`` (``−wz``
+    without it). Saves only ``z, y, w, w₊``.
+    """
+
+    @staticmethod
+    def forward(ctx, logits, target, weight, pos_weight, reduction: Reduction):
+        ctx.save_for_backward(logits, target, weight, pos_weight)
+        ctx.reduction = reduction
+        positive = _weighted(F.softplus(-logits).mul_(target), pos_weight)  # w₊·y·softplus(−z)
+        loss = F.softplus(logits).mul_(1.0 - target).add_(positive)
+        return reduce(_weighted(loss, weight), reduction)
+
+    @staticmethod
+    def backward(ctx, grad_output: Tensor):
+        z, y, weight, pos_weight = ctx.saved_tensors
+        g = _upstream(grad_output, ctx.reduction, z.numel())
+        gw = _weighted(g, weight)
+        grad_z = grad_y = grad_w = grad_pw = None
+        if ctx.needs_input_grad[0]:
+            p = torch.sigmoid(z)
+            if pos_weight is None:
+                grad_z = (p - y) * gw  # ∂ℓ/∂z = p − y
+            else:  # (1 − y)p − w₊y(1 − p) = (1 + (w₊ − 1)y)p − w₊y
+                grad_z = ((1.0 + (pos_weight - 1.0) * y) * p - pos_weight * y) * gw
+        if ctx.needs_input_grad[1]:
+            if pos_weight is None:
+                grad_y = -z * gw  # ∂ℓ/∂y = softplus(−z) − softplus(z) = −z
+            else:
+                grad_y = (pos_weight * F.softplus(-z) - F.softplus(z)) * gw
+        if ctx.needs_input_grad[2] or ctx.needs_input_grad[3]:
+            positive = y * F.softplus(-z)
+            weighted_positive = _weighted(positive, pos_weight)
+            unweighted = weighted_positive + (1.0 - y) * F.softplus(z)
+            grad_w = _weight_grad(ctx, 2, unweighted * g, weight)
+            grad_pw = _weight_grad(ctx, 3, _weighted(positive * g, weight), pos_weight)
+        return grad_z, grad_y, grad_w, grad_pw, None
+
+
 @float32_under_autocast
 def binary_cross_entropy(
     probs: Tensor, target: Tensor, *, weight: Tensor | None = None, reduction: Reduction = "mean"
@@ -311,10 +415,7 @@ def binary_cross_entropy(
     check_probabilities("probs", probs)
     check_probabilities("target", target)
     _check_element_weight("weight", weight, "probs", probs)
-    log_p = _log_clamped(probs)
-    log_1mp = _log_clamped(probs, one_minus=True)
-    loss = -(target * log_p + (1.0 - target) * log_1mp)
-    return weighted_reduce(loss, weight, reduction)
+    return _BCE.apply(probs, target, weight, reduction)
 
 
 @float32_under_autocast
@@ -366,11 +467,7 @@ def binary_cross_entropy_with_logits(
     _check_element_weight(
         "pos_weight", pos_weight, "logits", logits, what="e.g. one weight per class"
     )
-    positive_term = target * F.softplus(-logits)
-    if pos_weight is not None:
-        positive_term = pos_weight * positive_term
-    loss = positive_term + (1.0 - target) * F.softplus(logits)
-    return weighted_reduce(loss, weight, reduction)
+    return _BCEWithLogits.apply(logits, target, weight, pos_weight, reduction)
 
 
 @float32_under_autocast

@@ -124,24 +124,71 @@ def kl_divergence(
     if log_inputs:
         check_log_probabilities("p", p, why=" because log_inputs=True")
         check_log_probabilities("q", q, why=" because log_inputs=True")
-        support = p != float("-inf")  # where P has mass (NaN counts, so it propagates)
-        log_p = torch.where(support, p, 0.0)
-        log_q = torch.where(support, q, 0.0)
-        prob_p = torch.exp(log_p)
     else:
         check_probabilities("p", p)
         check_probabilities("q", q)
-        support = p != 0  # where P has mass (NaN counts, so it propagates)
-        # Double where: the logs below are only ever taken of safe values, so neither
-        # the value nor the gradient of an entry outside the support can be NaN.
-        prob_p = p
-        log_p = torch.log(torch.where(support, p, 1.0))
-        log_q = torch.log(torch.where(support, q, 1.0))
+    return _KL.apply(p, q, dim, log_inputs, reduction)
 
-    # p_i (log p_i − log q_i), and exactly 0 where p_i = 0 (unless q_i is NaN: NaN propagates).
-    outside = torch.where(torch.isnan(q), q, 0.0)
-    terms = torch.where(support, prob_p * (log_p - log_q), outside)
-    return reduce(terms.sum(dim=dim), reduction)
+
+class _KL(torch.autograd.Function):
+    r"""``D = Σ_i p_i (log p_i − log q_i)`` over ``dim``, and 0 where ``p_i = 0``.
+
+    Gradients, on the support (``p_i > 0``; both are 0 outside it):
+    ``∂D/∂q_i = −p_i/q_i`` and ``∂D/∂p_i = log p_i − log q_i + 1``. With
+    ``log_inputs`` (``a = log p``, ``b = log q``): ``∂D/∂b_i = −e^{a_i}`` and
+    ``∂D/∂a_i = e^{a_i}(a_i − b_i + 1)``. Saves only ``p`` and ``q``.
+    """
+
+    @staticmethod
+    def forward(ctx, p: Tensor, q: Tensor, dim: int, log_inputs: bool, reduction: Reduction):
+        ctx.save_for_backward(p, q)
+        ctx.dim, ctx.log_inputs, ctx.reduction = dim, log_inputs, reduction
+        support, prob_p, log_p, log_q = _kl_parts(p, q, log_inputs)
+        # p_i (log p_i − log q_i), and exactly 0 where p_i = 0 (unless q_i is NaN: NaN propagates).
+        outside = torch.where(torch.isnan(q), q, 0.0)
+        terms = torch.where(support, log_p.sub_(log_q).mul_(prob_p), outside)
+        return reduce(terms.sum(dim=dim), reduction)
+
+    @staticmethod
+    def backward(ctx, grad_output: Tensor):
+        p, q = ctx.saved_tensors
+        dim, log_inputs, reduction = ctx.dim, ctx.log_inputs, ctx.reduction
+        if reduction == "none":
+            g = grad_output.unsqueeze(dim)  # one divergence per slice along dim
+        else:
+            g = grad_output / (p.numel() // p.shape[dim]) if reduction == "mean" else grad_output
+        support, prob_p, log_p, log_q = _kl_parts(p, q, log_inputs)
+        grad_p = grad_q = None
+        if ctx.needs_input_grad[1]:
+            if log_inputs:
+                dq = -prob_p  # ∂D/∂(log q) = −p
+            else:
+                dq = -prob_p / torch.where(support, q, 1.0)  # ∂D/∂q = −p/q
+            grad_q = torch.where(support, dq, 0.0) * g
+        if ctx.needs_input_grad[0]:
+            dp = log_p - log_q + 1.0  # ∂D/∂p = log p − log q + 1
+            if log_inputs:
+                dp = prob_p * dp  # chain rule through p = e^{log p}
+            grad_p = torch.where(support, dp, 0.0) * g
+        return grad_p, grad_q, None, None, None
+
+
+def _kl_parts(p: Tensor, q: Tensor, log_inputs: bool) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """Where P has mass, ``p``, ``log p`` and ``log q``, each safe outside the support.
+
+    Double where: the logs are only ever taken of safe values, so neither the value
+    nor the gradient of an entry outside the support can be NaN. NaN counts as
+    support, so it propagates.
+    """
+    if log_inputs:
+        support = p != float("-inf")
+        log_p = torch.where(support, p, 0.0)
+        log_q = torch.where(support, q, 0.0)
+        return support, torch.exp(log_p), log_p, log_q
+    support = p != 0
+    log_p = torch.log(torch.where(support, p, 1.0))
+    log_q = torch.log(torch.where(support, q, 1.0))
+    return support, p, log_p, log_q
 
 
 @float32_under_autocast

@@ -39,10 +39,74 @@ from .checks import (
 __all__ = ["huber", "log_cosh", "mae", "mse", "quantile"]
 
 
-def _residual(pred: Tensor, target: Tensor, reduction: Reduction) -> Tensor:
-    """Validate a (pred, target) pair and the reduction; return the residual ``target - pred``."""
+def _upstream(grad_output: Tensor, reduction: Reduction, numel: int) -> Tensor:
+    """The gradient reaching each element's loss: ``g/N`` for a mean, ``g`` otherwise.
+
+    For ``"none"`` ``grad_output`` already has one entry per element.
+    """
+    return grad_output / numel if reduction == "mean" else grad_output
+
+
+# --------------------------------------------------------------------------- backward
+# The closed-form gradients of chapter 3 as the backward pass. Each Function saves
+# only its inputs; its backward is written with differentiable torch operations, so
+# second derivatives (Hessian-vector products, ``gradgradcheck``) still work.
+
+
+class _MSE(torch.autograd.Function):
+    r"""``ℓ = r²``, ``r = y − ŷ``;  ``∂ℓ/∂ŷ = −2r = 2(ŷ − y)``,  ``∂ℓ/∂y = 2r``."""
+
+    @staticmethod
+    def forward(ctx, pred: Tensor, target: Tensor, reduction: Reduction) -> Tensor:
+        ctx.save_for_backward(pred, target)
+        ctx.reduction = reduction
+        r = target - pred
+        return reduce(r.square_(), reduction)  # r², in place: a forward builds no graph
+
+    @staticmethod
+    def backward(ctx, grad_output: Tensor):
+        pred, target = ctx.saved_tensors
+        g = _upstream(grad_output, ctx.reduction, pred.numel())
+        grad_pred = 2.0 * (pred - target) * g  # ∂ℓ/∂ŷ = 2(ŷ − y)
+        grad_target = -grad_pred if ctx.needs_input_grad[1] else None
+        return grad_pred, grad_target, None
+
+
+class _Huber(torch.autograd.Function):
+    r"""``ℓ = m(|r| − m/2)``, ``m = min(|r|, δ)``;  ``∂ℓ/∂ŷ = −clamp(r, −δ, δ)``.
+
+    The derivative in ``r`` is the residual clipped to ``[−δ, δ]`` (``r`` inside,
+    ``±δ`` outside); ``r = y − ŷ``, so ``∂ℓ/∂ŷ = clamp(ŷ − y, −δ, δ)`` and
+    ``∂ℓ/∂y = clamp(y − ŷ, −δ, δ)``.
+    """
+
+    @staticmethod
+    def forward(ctx, pred: Tensor, target: Tensor, delta: float, reduction: Reduction) -> Tensor:
+        ctx.save_for_backward(pred, target)
+        ctx.delta, ctx.reduction = delta, reduction
+        abs_r = (target - pred).abs_()
+        m = abs_r.clamp(max=delta)
+        return reduce(abs_r.sub_(m, alpha=0.5).mul_(m), reduction)  # m·(|r| − m/2)
+
+    @staticmethod
+    def backward(ctx, grad_output: Tensor):
+        pred, target = ctx.saved_tensors
+        g = _upstream(grad_output, ctx.reduction, pred.numel())
+        delta = ctx.delta
+        grad_pred = (pred - target).clamp(-delta, delta) * g  # ∂ℓ/∂ŷ = −clamp(r, −δ, δ)
+        grad_target = -grad_pred if ctx.needs_input_grad[1] else None
+        return grad_pred, grad_target, None, None
+
+
+def _check_inputs(pred: Tensor, target: Tensor, reduction: Reduction) -> None:
+    """Validate a (pred, target) pair and the reduction."""
     check_pair("pred", pred, "target", target)
     check_reduction(reduction)
+
+
+def _residual(pred: Tensor, target: Tensor, reduction: Reduction) -> Tensor:
+    """Validate a (pred, target) pair and the reduction; return the residual ``target - pred``."""
+    _check_inputs(pred, target, reduction)
     return target - pred
 
 
@@ -70,8 +134,8 @@ def mse(pred: Tensor, target: Tensor, *, reduction: Reduction = "mean") -> Tenso
     >>> lossbook.mse(torch.tensor([1.0, 2.0]), torch.tensor([2.0, 0.0]))
     tensor(2.5000)
     """
-    r = _residual(pred, target, reduction)
-    return reduce(r.square(), reduction)
+    _check_inputs(pred, target, reduction)
+    return _MSE.apply(pred, target, reduction)
 
 
 @float32_under_autocast
@@ -132,10 +196,8 @@ def huber(
     tensor([0.1250, 2.5000])
     """
     delta = check_positive("delta", delta)
-    r = _residual(pred, target, reduction)
-    abs_r = r.abs()
-    m = abs_r.clamp(max=delta)
-    return reduce(m * (abs_r - 0.5 * m), reduction)
+    _check_inputs(pred, target, reduction)
+    return _Huber.apply(pred, target, delta, reduction)
 
 
 @float32_under_autocast
