@@ -352,7 +352,8 @@ def diagnose(
        more than {REBOUND} of its gain and more than {RISE_ABOVE_START} S;
        or some epoch jumps up by more than {SPIKE} S in step with the
        validation loss; or its *jitter* exceeds {JITTER_TRAIN}.
-    2. ``plateau`` if *start* − *end* < {PLATEAU_DROP} S.
+    2. ``plateau`` if *start* − *end* < {PLATEAU_DROP} S (and, when ``chance``
+       is given, *end* − *bottom* > {HIGH_END} S: a run flat near zero is done).
     3. ``drops_then_plateaus`` if, after falling {PLATEAU_DROP} S, the smoothed
        training loss stays within {STAGE_FLAT} S for more than {STAGE_LENGTH}
        of the run, more than {STAGE_GAP} S above the lowest loss it reaches
@@ -563,7 +564,10 @@ def diagnose(
             spike / _SPIKE if coherent or not per_step else 0.0,
             jitter_train / _JITTER_TRAIN,
         ),
-        "plateau": _PLATEAU_DROP / abs(drop) if drop else math.inf,
+        "plateau": min(  # barely moves -- and, when chance is known, not because it is done
+            _PLATEAU_DROP / abs(drop) if drop else math.inf,
+            (end - bottom) / span / _HIGH_END if chance is not None else math.inf,
+        ),
         "drops_then_plateaus": stage_strength,
         "overfitting": max(
             val_rise / val_rise_needed if i_min < n - w else 0.0,

@@ -178,8 +178,8 @@ def diagnosis_figure(
         fig, ax = figure()
     else:
         fig = ax.figure
-    ax.plot(np.arange(t.size), t, color=PALETTE[0], linestyle="-", linewidth=1.2, label="training")
-    x_val = np.arange(v.size) if val_steps is None else np.asarray(val_steps)
+    ax.plot(np.arange(1, t.size + 1), t, color=PALETTE[0], linewidth=1.2, label="training")
+    x_val = np.arange(1, v.size + 1) if val_steps is None else np.asarray(val_steps) + 1
     ax.plot(x_val, v, color=PALETTE[1], linestyle="--", linewidth=1.2, label="validation")
     ax.set(xlabel="step" if t.size > v.size else "epoch", ylabel="loss")
     if log:
@@ -191,11 +191,15 @@ def diagnosis_figure(
         block = int(e["block"])
         if val_steps is None and block > 1:  # minibatch noise averaged over blocks
             ends = np.arange(block - 1, t.size, block)
-            t_grid, v_grid, x_grid = curves._blocks(t, ends), curves._blocks(v, ends), ends
+            t_grid, v_grid, x_grid = curves._blocks(t, ends), curves._blocks(v, ends), ends + 1
             ax.plot(x_grid, t_grid, color=PALETTE[0], linewidth=2.2, label="training, block means")
         else:
             v_grid, x_grid = v, x_val
-        smooth = curves._smooth(v_grid, int(e["smooth_window"]))
+        calm = v_grid.copy()  # as diagnose does: a detected jump does not move the smoothed curve
+        if e["val_jump_epoch"] >= 0:
+            j = int(e["val_jump_epoch"])
+            calm[j] = np.median(v_grid[np.clip([j - 2, j - 1, j + 1, j + 2], 0, v_grid.size - 1)])
+        smooth = curves._smooth(calm, int(e["smooth_window"]))
         ax.plot(x_grid, smooth, color=PALETTE[2], linestyle="-.", label="validation, smoothed")
         i_min = int(e["val_min_epoch"])
         ax.plot([x_grid[i_min]], [smooth[i_min]], "o", color=PALETTE[2], label="its minimum")
@@ -209,5 +213,6 @@ def diagnosis_figure(
             a, b = int(e["stage_start"]), int(e["stage_end"]) - 1
             ax.axvspan(x_grid[a], x_grid[b], color=PALETTE[4], alpha=0.15, label="flat stretch")
     second = f", then {d.second}" if d.second else ""
-    ax.set_title(title or f"{d.pattern} (confidence {d.confidence:.2f}{second})")
+    flags = f"\nflags: {', '.join(d.flags)}" if d.flags else ""
+    ax.set_title(title or f"{d.pattern} (confidence {d.confidence:.2f}{second}){flags}")
     return fig, ax, d
