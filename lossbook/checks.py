@@ -52,6 +52,19 @@ Reduction = Literal["mean", "sum", "none"]
 REDUCTIONS: tuple[str, ...] = get_args(Reduction)
 
 
+def checking_values() -> bool:
+    """Whether the checks that read tensor *values* run: always, except under ``torch.compile``.
+
+    A range check (probabilities in [0, 1], labels in {0, 1}, class indices below
+    ``C``) turns a tensor into a Python ``bool``, which a compiled graph cannot hold:
+    it would break the graph (and fail ``fullgraph=True``). While ``torch.compile``
+    traces a loss these checks are skipped -- shape, dtype, device and
+    hyper-parameter checks, which read no values, still run at trace time. Validate
+    a compiled loss's inputs by calling it eagerly once (or see :mod:`lossbook.compiled`).
+    """
+    return not torch.compiler.is_compiling()
+
+
 def check_tensor(name: str, value: object, *, floating: bool = True) -> Tensor:
     """Raise ``TypeError`` unless ``value`` is a tensor (of a floating dtype if asked)."""
     if not isinstance(value, Tensor):
@@ -180,7 +193,7 @@ def check_ndim(name: str, value: Tensor, ndim: int | Sequence[int], what: str) -
 
 def check_probabilities(name: str, value: Tensor) -> None:
     """Raise ``ValueError`` if any entry lies outside ``[0, 1]`` (NaN propagates)."""
-    if value.numel() and bool(((value < 0) | (value > 1)).any()):
+    if checking_values() and value.numel() and bool(((value < 0) | (value > 1)).any()):
         lo, hi = value.min().item(), value.max().item()
         raise ValueError(
             f"{name} must hold probabilities in [0, 1], got values in [{lo:.4g}, {hi:.4g}]"
@@ -197,7 +210,7 @@ def check_log_probabilities(name: str, value: Tensor, *, why: str = "") -> None:
 
     ``why`` is appended to the expectation ("because log_inputs=True").
     """
-    if value.numel() and bool((value > 0).any()):
+    if checking_values() and value.numel() and bool((value > 0).any()):
         raise ValueError(
             f"{name} must hold log-probabilities (values <= 0){why}, "
             f"got a maximum of {value.max().item():.4g}"
@@ -209,7 +222,7 @@ def check_binary_labels(name: str, value: Tensor, *, meaning: str = "") -> None:
 
     ``meaning`` says what the two values stand for ("0 = similar, 1 = dissimilar").
     """
-    if value.numel() and not bool(((value == 0) | (value == 1)).all()):
+    if checking_values() and value.numel() and not bool(((value == 0) | (value == 1)).all()):
         found = torch.unique(value.detach()).flatten()[:6].tolist()
         said = f" ({meaning})" if meaning else ""
         raise ValueError(f"{name} must hold labels in {{0, 1}}{said}, found values {found}")
@@ -357,7 +370,7 @@ def check_open_interval(name: str, value: float, low: float, high: float) -> flo
 
 def check_plus_minus_one(name: str, value: Tensor) -> None:
     """Raise ``ValueError`` unless every label is -1 or +1 (the SVM convention)."""
-    if value.numel() and not bool(((value == 1) | (value == -1)).all()):
+    if checking_values() and value.numel() and not bool(((value == 1) | (value == -1)).all()):
         found = torch.unique(value.detach()).flatten()[:6].tolist()
         hint = " (convert {0, 1} labels with 2 * y - 1)" if set(found) <= {0, 1} else ""
         raise ValueError(f"{name} must hold labels in {{-1, +1}}, found values {found}{hint}")
@@ -367,7 +380,7 @@ def check_class_indices(
     name: str, value: Tensor, num_classes: int, *, ignore_index: int | None = None
 ) -> None:
     """Raise ``ValueError`` unless every index lies in ``[0, num_classes)`` (or is ignored)."""
-    if value.numel() == 0:
+    if value.numel() == 0 or not checking_values():
         return
     valid = value if ignore_index is None else value[value != ignore_index]
     if valid.numel() and bool(((valid < 0) | (valid >= num_classes)).any()):
@@ -404,6 +417,8 @@ def reduce(loss: Tensor, reduction: Reduction, *, mean_weights: Tensor | None = 
     if reduction == "mean":
         if mean_weights is None:
             counted = loss.numel()
+        elif not checking_values():  # compiled: no data-dependent check (all ignored -> NaN)
+            return loss.sum() / mean_weights.sum()
         else:
             counted = int((mean_weights != 0).sum().item()) if mean_weights.numel() else 0
         if counted == 0:

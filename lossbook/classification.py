@@ -317,8 +317,10 @@ class _BCE(torch.autograd.Function):
     def forward(ctx, probs: Tensor, target: Tensor, weight: Tensor | None, reduction: Reduction):
         ctx.save_for_backward(probs, target, weight)
         ctx.reduction = reduction
-        log_p = _log_clamped(probs)
-        log_1mp = _log_clamped(probs, one_minus=True)
+        # The forward builds no graph, so log(0) = −inf may simply be clamped (no NaN
+        # gradient can come of it) and every step can work in place.
+        log_p = torch.log(probs).clamp_(min=_LOG_FLOOR)
+        log_1mp = torch.log1p(-probs).clamp_(min=_LOG_FLOOR)
         loss = log_p.mul_(target).add_(log_1mp.mul_(1.0 - target)).neg_()  # −[y·lp + (1−y)·l1mp]
         return reduce(_weighted(loss, weight), reduction)
 
@@ -328,12 +330,16 @@ class _BCE(torch.autograd.Function):
         g = _weighted(_upstream(grad_output, ctx.reduction, p.numel()), weight)
         grad_p = grad_y = grad_w = None
         if ctx.needs_input_grad[0]:
-            p_ok, q_ok = p > _P_FLOOR, 1.0 - p > _P_FLOOR  # where log p, log(1 − p) > −100
-            # y/p and (1 − y)/(1 − p), 0 where the log is clamped (safe denominators keep
-            # the unselected branch finite, so second derivatives are not NaN).
-            y_over_p = torch.where(p_ok, y / torch.where(p_ok, p, 1.0), 0.0)
-            ny_over_q = torch.where(q_ok, (1.0 - y) / torch.where(q_ok, 1.0 - p, 1.0), 0.0)
-            grad_p = (ny_over_q - y_over_p) * g  # ∂ℓ/∂p = (1 − y)/(1 − p) − y/p
+            # y/p and (1 − y)/(1 − p), 0 where that log is clamped (log p ≤ −100); the
+            # denominators there are replaced by 1 so that no inf reaches a second derivative.
+            p_ok = p > _P_FLOOR
+            y_over_p = (y / torch.where(p_ok, p, 1.0)).masked_fill_(~p_ok, 0.0)
+            del p_ok
+            q = 1.0 - p
+            q_clamped = q <= _P_FLOOR
+            ny_over_q = (1.0 - y).div_(q.masked_fill_(q_clamped, 1.0)).masked_fill_(q_clamped, 0.0)
+            del q, q_clamped
+            grad_p = ny_over_q.sub_(y_over_p) * g  # ∂ℓ/∂p = (1 − y)/(1 − p) − y/p
         if ctx.needs_input_grad[1] or ctx.needs_input_grad[2]:
             log_p, log_1mp = _log_clamped(p), _log_clamped(p, one_minus=True)
             if ctx.needs_input_grad[1]:
