@@ -11,10 +11,17 @@ Message patterns are anchored (``^``, most also ``$``: the whole message) and
 name the argument and what was expected, so that a different error that happens
 to mention a word cannot pass, and a reworded message fails until the row is
 updated (the table on the API page is the documentation).
+
+One row per case, so that a failing case cannot hide another: the family test
+files keep no multi-case bad-input tests (only parametrized ones, one test id
+per case, and sweeps such as tests/test_sequence.py's CTC table). The first rows are the cross-family examples; then each family's
+rows, named after the function they call. ``RULES`` is sorted by category at
+the end (``CATEGORIES``), keeping that order within a category.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -43,8 +50,55 @@ def _long(*values: int) -> torch.Tensor:
     return torch.tensor(values, dtype=torch.long)
 
 
+def _long0(*shape: int) -> torch.Tensor:
+    return torch.zeros(*shape, dtype=torch.long)
+
+
+def _ones(*shape: int) -> torch.Tensor:
+    return torch.ones(*shape)
+
+
+def _half(*shape: int) -> torch.Tensor:
+    return torch.full(shape, 0.5)
+
+
+def _f64(*values: float) -> torch.Tensor:
+    return torch.tensor(values, dtype=torch.float64)
+
+
 def _logps(n: int = 3) -> list[torch.Tensor]:
     return [-torch.ones(n) for _ in range(4)]
+
+
+def _lp(n: int = 3) -> torch.Tensor:
+    """One float64 sequence log-prob per example (the alignment losses' inputs)."""
+    return torch.full((n,), -0.5, dtype=torch.float64)
+
+
+def _lps(n: int = 3) -> list[torch.Tensor]:
+    """The four log-prob vectors of dpo/ipo/kto: policy chosen/rejected, reference chosen/rejected."""
+    return [_lp(n) for _ in range(4)]
+
+
+def _pq() -> torch.Tensor:
+    """One distribution over two outcomes, shape (1, 2)."""
+    return torch.tensor([[0.5, 0.5]])
+
+
+def _log_probs() -> torch.Tensor:
+    """Uniform CTC log-probabilities over 3 classes for 4 frames, shape (T, C)."""
+    return torch.zeros(4, 3).log_softmax(1)
+
+
+def _critic(x: torch.Tensor) -> torch.Tensor:
+    return x.sum(dim=1)
+
+
+def _twice(penalty: Callable[..., object]) -> object:
+    """Call ``penalty`` twice on one ``model.parameters()`` generator (the second sees it used up)."""
+    params = torch.nn.Linear(2, 2).parameters()
+    penalty(params)
+    return penalty(params)
 
 
 RULES: list[BadInput] = [
@@ -527,3 +581,1382 @@ RULES: list[BadInput] = [
         r"",
     ),
 ]
+
+
+# Each family's rules, one row per case. Rows name the function they call first.
+RULES += [
+    # --- regression (tests/test_regression.py) -----------------------------------------------
+    BadInput(
+        "dtype",
+        "mse: integer target",
+        lambda: lb.mse(_z(2), _long(0, 0)),
+        TypeError,
+        r"^target must have a floating-point dtype, got torch\.int64; convert with target\.float\(\)$",
+    ),
+    # --- classification (tests/test_classification.py) ---------------------------------------
+    BadInput(
+        "shape",
+        "cross_entropy: 0-d logits",
+        lambda: lb.cross_entropy(torch.zeros(()), torch.tensor(1)),
+        ValueError,
+        r"^logits must have shape \(N, C\) or \(N, C, d1, \.\.\.\), got \(\)$",
+    ),
+    BadInput(
+        "probabilities",
+        "cross_entropy: a soft target above 1",
+        lambda: lb.cross_entropy(_z(4, 3), torch.full((4, 3), 2.0)),
+        ValueError,
+        r"^target must hold probabilities in \[0, 1\], got values in \[2, 2\]$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "sigmoid_focal: alpha above 1",
+        lambda: lb.sigmoid_focal(_z(3), _z(3), alpha=2.0),
+        ValueError,
+        r"^alpha must lie in \[0, 1\], got 2\.0$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "squared_hinge: a zero margin (integer labels)",
+        lambda: lb.squared_hinge(_z(2), _long(1, -1), margin=0.0),
+        ValueError,
+        r"^margin must be a finite number > 0, got 0\.0$",
+    ),
+    # --- divergences (tests/test_divergence.py) ----------------------------------------------
+    BadInput(
+        "dtype",
+        "kl_divergence: p given as a list",
+        lambda: lb.kl_divergence([[0.5, 0.5]], _pq()),
+        TypeError,
+        r"^p must be a torch\.Tensor, got list$",
+    ),
+    BadInput(
+        "dtype",
+        "kl_divergence: integer q",
+        lambda: lb.kl_divergence(_pq(), torch.tensor([[0, 1]])),
+        TypeError,
+        r"^q must have a floating-point dtype, got torch\.int64; convert with q\.float\(\)$",
+    ),
+    BadInput(
+        "shape",
+        "kl_divergence: p (1, 2) against q (2,)",
+        lambda: lb.kl_divergence(_pq(), torch.tensor([0.25, 0.75])),
+        ValueError,
+        r"^p and q must have the same shape, got p \(1, 2\) and q \(2,\); lossbook never broadcasts$",
+    ),
+    BadInput(
+        "probabilities",
+        "kl_divergence: q outside [0, 1]",
+        lambda: lb.kl_divergence(_pq(), torch.tensor([[2.0, -1.0]])),
+        ValueError,
+        r"^q must hold probabilities in \[0, 1\], got values in \[-1, 2\]$",
+    ),
+    BadInput(
+        "probabilities",
+        "kl_divergence: p log-probabilities above 0 (log_inputs=True)",
+        lambda: lb.kl_divergence(
+            torch.tensor([[0.3, 0.7]]).log() + 1.0, _pq().log(), log_inputs=True
+        ),
+        ValueError,
+        r"^p must hold log-probabilities \(values <= 0\) because log_inputs=True, got a maximum of 0\.6433$",
+    ),
+    BadInput(
+        "probabilities",
+        "kl_divergence: q log-probabilities above 0 (log_inputs=True)",
+        lambda: lb.kl_divergence(_pq().log(), torch.tensor([[1.0, 2.0]]), log_inputs=True),
+        ValueError,
+        r"^q must hold log-probabilities \(values <= 0\) because log_inputs=True, got a maximum of 2$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "kl_divergence: dim out of range",
+        lambda: lb.kl_divergence(_pq(), _pq(), dim=2),
+        ValueError,
+        r"^dim must lie in \[-2, 1\] for inputs with 2 dimensions, got 2$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "kl_divergence: a float dim",
+        lambda: lb.kl_divergence(_pq(), _pq(), dim=1.0),
+        TypeError,
+        r"^dim must be an int, got float$",
+    ),
+    BadInput(
+        "shape",
+        "kl_divergence: 0-d distributions",
+        lambda: lb.kl_divergence(torch.tensor(0.5), torch.tensor(0.5)),
+        ValueError,
+        r"^p and q must have at least one dimension \(the distribution's\), got a 0-d tensor$",
+    ),
+    BadInput(
+        "dtype",
+        "gaussian_kl: mu given as a float",
+        lambda: lb.gaussian_kl(0.0, _z(2, 3)),
+        TypeError,
+        r"^mu must be a torch\.Tensor, got float$",
+    ),
+    BadInput(
+        "dtype",
+        "gaussian_kl: integer logvar",
+        lambda: lb.gaussian_kl(_z(2, 3), torch.zeros(2, 3, dtype=torch.long)),
+        TypeError,
+        r"^logvar must have a floating-point dtype, got torch\.int64; convert with logvar\.float\(\)$",
+    ),
+    BadInput(
+        "shape",
+        "gaussian_kl: mu (2, 3) against logvar (2, 1)",
+        lambda: lb.gaussian_kl(_z(2, 3), _z(2, 1)),
+        ValueError,
+        r"^mu and logvar must have the same shape, got mu \(2, 3\) and logvar \(2, 1\); lossbook never broadcasts$",
+    ),
+    BadInput(
+        "reduction",
+        "gaussian_kl: torch's 'batchmean'",
+        lambda: lb.gaussian_kl(_z(2, 3), _z(2, 3), reduction="batchmean"),
+        ValueError,
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'batchmean'$",
+    ),
+    BadInput(
+        "shape",
+        "gaussian_kl: 0-d inputs",
+        lambda: lb.gaussian_kl(torch.tensor(0.0), torch.tensor(0.0)),
+        ValueError,
+        r"^mu and logvar must have at least one dimension \(the latent one\), got a 0-d tensor$",
+    ),
+    BadInput(
+        "empty",
+        "gaussian_kl: empty mu",
+        lambda: lb.gaussian_kl(_z(0, 3), _z(0, 3)),
+        ValueError,
+        r"^mu must not be empty, got shape \(0, 3\)$",
+    ),
+    # --- metric learning (tests/test_metric.py) ----------------------------------------------
+    BadInput(
+        "shape",
+        "nt_xent: different batch sizes",
+        lambda: lb.nt_xent(_z(4, 3), _z(5, 3)),
+        ValueError,
+        r"^z1 and z2 must have the same batch size N \(first dimension\), got z1 \(4, 3\) and z2 \(5, 3\)$",
+    ),
+    BadInput(
+        "shape",
+        "nt_xent: different embedding widths",
+        lambda: lb.nt_xent(_z(4, 3), _z(4, 2)),
+        ValueError,
+        r"^z1 and z2 must have the same embedding dimension D \(second dimension\), got z1 \(4, 3\) and z2 \(4, 2\)$",
+    ),
+    BadInput(
+        "shape",
+        "nt_xent: a 1-D z2",
+        lambda: lb.nt_xent(_z(4, 3), _z(4)),
+        ValueError,
+        r"^z2 must be a 2-D tensor \(N, D\) of N embeddings of dimension D, got shape \(4,\)$",
+    ),
+    BadInput(
+        "dtype",
+        "nt_xent: float32 against float64",
+        lambda: lb.nt_xent(_z(4, 3), _z(4, 3).double()),
+        TypeError,
+        r"^z1 and z2 must have the same dtype, got z1 torch\.float32, z2 torch\.float64; cast them with \.to\(dtype\)$",
+    ),
+    BadInput(
+        "dtype",
+        "nt_xent: integer z1",
+        lambda: lb.nt_xent(_z(4, 3).long(), _z(4, 3)),
+        TypeError,
+        r"^z1 must have a floating-point dtype, got torch\.int64; convert with z1\.float\(\)$",
+    ),
+    BadInput(
+        "dtype",
+        "nt_xent: z2 given as a list",
+        lambda: lb.nt_xent(_z(4, 3), [[0.0, 1.0, 2.0]] * 4),
+        TypeError,
+        r"^z2 must be a torch\.Tensor, got list$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "nt_xent: a zero temperature",
+        lambda: lb.nt_xent(_z(4, 3), _z(4, 3), temperature=0.0),
+        ValueError,
+        r"^temperature must be a finite number > 0, got 0\.0$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "nt_xent: a negative temperature",
+        lambda: lb.nt_xent(_z(4, 3), _z(4, 3), temperature=-0.5),
+        ValueError,
+        r"^temperature must be a finite number > 0, got -0\.5$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "nt_xent: a NaN temperature",
+        lambda: lb.nt_xent(_z(4, 3), _z(4, 3), temperature=float("nan")),
+        ValueError,
+        r"^temperature must be a finite number > 0, got nan$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "nt_xent: an infinite temperature",
+        lambda: lb.nt_xent(_z(4, 3), _z(4, 3), temperature=float("inf")),
+        ValueError,
+        r"^temperature must be a finite number > 0, got inf$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "nt_xent: temperature given as a tensor",
+        lambda: lb.nt_xent(_z(4, 3), _z(4, 3), temperature=torch.tensor(0.5)),
+        TypeError,
+        r"^temperature must be a real number, got a torch\.Tensor of shape \(\); pass a number \(temperature=t\.item\(\)\)$",
+    ),
+    BadInput(
+        "reduction",
+        "nt_xent: torch's 'batchmean'",
+        lambda: lb.nt_xent(_z(4, 3), _z(4, 3), reduction="batchmean"),
+        ValueError,
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'batchmean'$",
+    ),
+    BadInput(
+        "empty",
+        "nt_xent: the mean over an empty batch",
+        lambda: lb.nt_xent(_z(0, 3), _z(0, 3)),
+        ValueError,
+        r"^cannot average a loss over an empty batch \(per-element losses of shape \(0,\)\); use reduction='sum' \(which gives 0\) or check the inputs$",
+    ),
+    BadInput(
+        "NaN",
+        "nt_xent: a NaN embedding (propagates)",
+        lambda: lb.nt_xent(torch.full((4, 3), float("nan")), _z(4, 3)),
+        None,
+        r"nan",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "contrastive: a zero margin",
+        lambda: lb.contrastive(_z(3, 2), _z(3, 2), _z(3), margin=0.0),
+        ValueError,
+        r"^margin must be a finite number > 0, got 0\.0$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "contrastive: a negative margin",
+        lambda: lb.contrastive(_z(3, 2), _z(3, 2), _z(3), margin=-1.0),
+        ValueError,
+        r"^margin must be a finite number > 0, got -1\.0$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "contrastive: a NaN margin",
+        lambda: lb.contrastive(_z(3, 2), _z(3, 2), _z(3), margin=float("nan")),
+        ValueError,
+        r"^margin must be a finite number > 0, got nan$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "triplet: a zero margin",
+        lambda: lb.triplet(_z(3, 2), _z(3, 2), _z(3, 2), margin=0.0),
+        ValueError,
+        r"^margin must be a finite number > 0, got 0\.0$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "triplet: a NaN margin",
+        lambda: lb.triplet(_z(3, 2), _z(3, 2), _z(3, 2), margin=float("nan")),
+        ValueError,
+        r"^margin must be a finite number > 0, got nan$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "mine_triplets: a zero margin",
+        lambda: lb.mine_triplets(_z(3, 2), _long(0, 0, 0), margin=0.0),
+        ValueError,
+        r"^margin must be a finite number > 0, got 0\.0$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "mine_triplets: a negative margin",
+        lambda: lb.mine_triplets(_z(3, 2), _long(0, 0, 0), margin=-1.0),
+        ValueError,
+        r"^margin must be a finite number > 0, got -1\.0$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "mine_triplets: a NaN margin",
+        lambda: lb.mine_triplets(_z(3, 2), _long(0, 0, 0), margin=float("nan")),
+        ValueError,
+        r"^margin must be a finite number > 0, got nan$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "info_nce: a negative temperature",
+        lambda: lb.info_nce(_z(3, 2), _z(3, 2), temperature=-0.1),
+        ValueError,
+        r"^temperature must be a finite number > 0, got -0\.1$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "info_nce: an infinite temperature",
+        lambda: lb.info_nce(_z(3, 2), _z(3, 2), temperature=float("inf")),
+        ValueError,
+        r"^temperature must be a finite number > 0, got inf$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "clip_loss: a zero temperature",
+        lambda: lb.clip_loss(_z(3, 2), _z(3, 2), temperature=0.0),
+        ValueError,
+        r"^temperature must be a finite number > 0, got 0\.0$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "clip_loss: an infinite temperature",
+        lambda: lb.clip_loss(_z(3, 2), _z(3, 2), temperature=float("inf")),
+        ValueError,
+        r"^temperature must be a finite number > 0, got inf$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "info_nce: temperature given as a tensor",
+        lambda: lb.info_nce(_z(3, 2), _z(3, 2), temperature=torch.tensor(0.1)),
+        TypeError,
+        r"^temperature must be a real number, got a torch\.Tensor of shape \(\); pass a number \(temperature=t\.item\(\)\)$",
+    ),
+    BadInput(
+        "shape",
+        "contrastive: x1 and x2 of different batch sizes",
+        lambda: lb.contrastive(_z(4, 3), _z(5, 3), _z(4)),
+        ValueError,
+        r"^x1 and x2 must have the same shape, got x1 \(4, 3\) and x2 \(5, 3\); lossbook never broadcasts$",
+    ),
+    BadInput(
+        "shape",
+        "contrastive: x1 and x2 of different widths",
+        lambda: lb.contrastive(_z(4, 3), _z(4, 2), _z(4)),
+        ValueError,
+        r"^x1 and x2 must have the same embedding dimension D \(second dimension\), got x1 \(4, 3\) and x2 \(4, 2\)$",
+    ),
+    BadInput(
+        "shape",
+        "contrastive: y given as (N, 1)",
+        lambda: lb.contrastive(_z(4, 3), _z(4, 3), _z(4, 1)),
+        ValueError,
+        r"^y must have shape \(4,\), one label per pair of x1 \(4, 3\), got \(4, 1\)$",
+    ),
+    BadInput(
+        "shape",
+        "contrastive: 1-D embeddings",
+        lambda: lb.contrastive(_z(4), _z(4), _z(4)),
+        ValueError,
+        r"^x1 must be a 2-D tensor \(N, D\) of N embeddings of dimension D, got shape \(4,\)$",
+    ),
+    BadInput(
+        "shape",
+        "triplet: positive of another width",
+        lambda: lb.triplet(_z(4, 3), _z(4, 5), _z(4, 3)),
+        ValueError,
+        r"^anchor and positive must have the same embedding dimension D \(second dimension\), got anchor \(4, 3\) and positive \(4, 5\)$",
+    ),
+    BadInput(
+        "shape",
+        "info_nce: query and key of different batch sizes",
+        lambda: lb.info_nce(_z(4, 3), _z(6, 3)),
+        ValueError,
+        r"^query and key must have the same batch size N \(first dimension\), got query \(4, 3\) and key \(6, 3\)$",
+    ),
+    BadInput(
+        "shape",
+        "info_nce: negatives of another width",
+        lambda: lb.info_nce(_z(4, 3), _z(4, 3), negatives=_z(7, 2)),
+        ValueError,
+        r"^query and negatives must have the same embedding dimension D \(second dimension\), got query \(4, 3\) and negatives \(7, 2\)$",
+    ),
+    BadInput(
+        "shape",
+        "info_nce: 1-D negatives",
+        lambda: lb.info_nce(_z(4, 3), _z(4, 3), negatives=_z(7)),
+        ValueError,
+        r"^negatives must be a 2-D tensor \(N, D\) of N embeddings of dimension D, got shape \(7,\)$",
+    ),
+    BadInput(
+        "shape",
+        "clip_loss: different batch sizes",
+        lambda: lb.clip_loss(_z(4, 3), _z(3, 3)),
+        ValueError,
+        r"^image_emb and text_emb must have the same batch size N \(first dimension\), got image_emb \(4, 3\) and text_emb \(3, 3\)$",
+    ),
+    BadInput(
+        "shape",
+        "clip_loss: different embedding widths",
+        lambda: lb.clip_loss(_z(4, 3), _z(4, 8)),
+        ValueError,
+        r"^image_emb and text_emb must have the same embedding dimension D \(second dimension\), got image_emb \(4, 3\) and text_emb \(4, 8\)$",
+    ),
+    BadInput(
+        "shape",
+        "mine_triplets: fewer labels than embeddings",
+        lambda: lb.mine_triplets(_z(4, 3), _long(0, 0, 0)),
+        ValueError,
+        r"^labels must have shape \(4,\), one label per row of embeddings \(4, 3\), got \(3,\)$",
+    ),
+    BadInput(
+        "dtype",
+        "mine_triplets: labels given as a list",
+        lambda: lb.mine_triplets(_z(4, 3), [0, 0, 1, 1]),
+        TypeError,
+        r"^labels must be a torch\.Tensor, got list$",
+    ),
+    BadInput(
+        "dtype",
+        "mine_triplets: integer embeddings",
+        lambda: lb.mine_triplets(torch.zeros(4, 3, dtype=torch.long), _long(0, 0, 0, 0)),
+        TypeError,
+        r"^embeddings must have a floating-point dtype, got torch\.int64; convert with embeddings\.float\(\)$",
+    ),
+    BadInput(
+        "dtype",
+        "contrastive: a bool y",
+        lambda: lb.contrastive(_z(4, 3), _z(4, 3), torch.zeros(4, dtype=torch.bool)),
+        TypeError,
+        r"^y must be a floating or integer tensor of 0 \(similar\) / 1 \(dissimilar\), got dtype torch\.bool; for a boolean 'is same pair' flag pass \(~same\)\.long\(\)$",
+    ),
+    BadInput(
+        "labels",
+        "contrastive: {-1, +1} labels",
+        lambda: lb.contrastive(_z(4, 3), _z(4, 3), _long(-1, 1, 1, 1)),
+        ValueError,
+        r"^y must hold labels in \{0, 1\} \(0 = similar, 1 = dissimilar\), found values \[-1, 1\]$",
+    ),
+    BadInput(
+        "labels",
+        "contrastive: soft labels",
+        lambda: lb.contrastive(_z(4, 3), _z(4, 3), torch.tensor([0.0, 0.5, 1.0, 1.0])),
+        ValueError,
+        r"^y must hold labels in \{0, 1\} \(0 = similar, 1 = dissimilar\), found values \[0\.0, 0\.5, 1\.0\]$",
+    ),
+    BadInput(
+        "dtype",
+        "info_nce: float32 query against float64 key",
+        lambda: lb.info_nce(_z(4, 3), _z(4, 3).double()),
+        TypeError,
+        r"^query and key must have the same dtype, got query torch\.float32, key torch\.float64; cast them with \.to\(dtype\)$",
+    ),
+    BadInput(
+        "dtype",
+        "triplet: integer anchor",
+        lambda: lb.triplet(_z(4, 3).long(), _z(4, 3), _z(4, 3)),
+        TypeError,
+        r"^anchor must have a floating-point dtype, got torch\.int64; convert with anchor\.float\(\)$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "mine_triplets: 'semihard' for 'semi-hard'",
+        lambda: lb.mine_triplets(_z(4, 3), _long(0, 0, 1, 1), strategy="semihard"),
+        ValueError,
+        r"^strategy must be one of \('all', 'hard', 'semi-hard'\), got 'semihard'$",
+    ),
+    BadInput(
+        "reduction",
+        "contrastive: torch's 'batchmean'",
+        lambda: lb.contrastive(_z(4, 3), _z(4, 3), _z(4), reduction="batchmean"),
+        ValueError,
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'batchmean'$",
+    ),
+    BadInput(
+        "reduction",
+        "triplet: torch's 'batchmean'",
+        lambda: lb.triplet(_z(4, 3), _z(4, 3), _z(4, 3), reduction="batchmean"),
+        ValueError,
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'batchmean'$",
+    ),
+    BadInput(
+        "reduction",
+        "info_nce: torch's 'batchmean'",
+        lambda: lb.info_nce(_z(4, 3), _z(4, 3), reduction="batchmean"),
+        ValueError,
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'batchmean'$",
+    ),
+    BadInput(
+        "reduction",
+        "clip_loss: torch's 'batchmean'",
+        lambda: lb.clip_loss(_z(4, 3), _z(4, 3), reduction="batchmean"),
+        ValueError,
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'batchmean'$",
+    ),
+    # --- sequences: CTC's helpers (tests/test_sequence.py) -----------------------------------
+    BadInput(
+        "shape",
+        "ctc_alpha: batched (T, 1, C) log_probs",
+        lambda: lb.ctc_alpha(_log_probs()[:, None], _long(1)),
+        ValueError,
+        r"^log_probs must be \(T, C\) for one sequence \(use ctc for a batch\), got shape \(4, 1, 3\)$",
+    ),
+    BadInput(
+        "shape",
+        "ctc_alpha: a 2-D target",
+        lambda: lb.ctc_alpha(_log_probs(), torch.tensor([[1]])),
+        ValueError,
+        r"^target must be \(S,\), the labels of one sequence, got shape \(1, 1\)$",
+    ),
+    BadInput(
+        "labels",
+        "ctc_alpha: the blank inside the target",
+        lambda: lb.ctc_alpha(_log_probs(), _long(1, 0)),
+        ValueError,
+        r"^targets must not contain the blank index 0 \(within target_lengths\); the blank is CTC's 'no label' symbol, not a label$",
+    ),
+    BadInput(
+        "dtype",
+        "ctc_alpha: a float target",
+        lambda: lb.ctc_alpha(_log_probs(), torch.tensor([1.0])),
+        TypeError,
+        r"^target must hold integer class indices \(torch\.long\), got dtype torch\.float32; convert with \.long\(\)$",
+    ),
+    BadInput(
+        "shape",
+        "greedy_decode: input_lengths longer than the input",
+        lambda: lb.greedy_decode(_log_probs()[:, None], input_lengths=[5]),
+        ValueError,
+        r"^input_lengths must be <= T=4, got 5$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "greedy_decode: blank out of range",
+        lambda: lb.greedy_decode(_log_probs(), blank=3),
+        ValueError,
+        r"^blank must be a class index in \[0, 2\] \(C=3 classes in log_probs\), got 3$",
+    ),
+    # --- segmentation (tests/test_segmentation.py) -------------------------------------------
+    BadInput(
+        "dtype",
+        "dice: probs given as a list",
+        lambda: lb.dice(_half(2, 3, 4).tolist(), _ones(2, 3, 4)),
+        TypeError,
+        r"^probs must be a torch\.Tensor, got list$",
+    ),
+    BadInput(
+        "dtype",
+        "dice: integer class-index masks",
+        lambda: lb.dice(_half(2, 3, 4), torch.ones(2, 3, 4, dtype=torch.long)),
+        TypeError,
+        r"^target must be floating-point masks with the same shape as probs, got dtype torch\.int64; convert class indices with F\.one_hot\(target, C\)\.movedim\(-1, 1\)\.float\(\)$",
+    ),
+    BadInput(
+        "shape",
+        "dice: target without the class dimension",
+        lambda: lb.dice(_half(2, 3, 4), _ones(2, 4)),
+        ValueError,
+        r"^probs and target must have the same shape, got probs \(2, 3, 4\) and target \(2, 4\); lossbook never broadcasts$",
+    ),
+    BadInput(
+        "probabilities",
+        "dice: probs below 0 and above 1",
+        lambda: lb.dice(torch.tensor([[[-0.5, 1.5]]]), _ones(1, 1, 2)),
+        ValueError,
+        r"^probs must hold probabilities in \[0, 1\], got values in \[-0\.5, 1\.5\]; if these are logits, use a \*_with_logits loss or apply softmax/sigmoid first$",
+    ),
+    BadInput(
+        "probabilities",
+        "dice: target above 1",
+        lambda: lb.dice(_half(2, 3, 4), 2 * _ones(2, 3, 4)),
+        ValueError,
+        r"^target must hold probabilities in \[0, 1\], got values in \[2, 2\]$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "dice: a negative eps",
+        lambda: lb.dice(_half(2, 3, 4), _ones(2, 3, 4), eps=-1e-6),
+        ValueError,
+        r"^eps must be a finite number > 0, got -1e-06$",
+    ),
+    BadInput(
+        "reduction",
+        "dice: torch's 'batchmean'",
+        lambda: lb.dice(_half(2, 3, 4), _ones(2, 3, 4), reduction="batchmean"),
+        ValueError,
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'batchmean'$",
+    ),
+    BadInput(
+        "empty",
+        "dice: empty probs",
+        lambda: lb.dice(_half(0, 3, 4), _ones(0, 3, 4)),
+        ValueError,
+        r"^probs must not be empty, got shape \(0, 3, 4\)$",
+    ),
+    BadInput(
+        "dtype",
+        "dice_cross_entropy: logits given as a NumPy array",
+        lambda: lb.dice_cross_entropy(np.zeros((2, 3, 4), np.float32), _long0(2, 4)),
+        TypeError,
+        r"^logits must be a torch\.Tensor, got ndarray$",
+    ),
+    BadInput(
+        "dtype",
+        "dice_cross_entropy: a float target",
+        lambda: lb.dice_cross_entropy(_z(2, 3, 4), _z(2, 4)),
+        TypeError,
+        r"^target must hold integer class indices \(torch\.long\), got dtype torch\.float32; convert with \.long\(\)$",
+    ),
+    BadInput(
+        "shape",
+        "dice_cross_entropy: a one-hot target",
+        lambda: lb.dice_cross_entropy(_z(2, 3, 4), _long0(2, 3, 4)),
+        ValueError,
+        r"^target must have shape \(2, 4\) \(logits' shape without the class dimension 1\), got \(2, 3, 4\)$",
+    ),
+    BadInput(
+        "labels",
+        "dice_cross_entropy: a class index equal to C",
+        lambda: lb.dice_cross_entropy(_z(2, 3, 4), torch.tensor([[0, 1, 2, 3], [0, 0, 0, 0]])),
+        ValueError,
+        r"^target must hold class indices in \[0, 2\], got values in \[0, 3\]$",
+    ),
+    BadInput(
+        "labels",
+        "dice_cross_entropy: -100 targets (it has no ignore_index)",
+        lambda: lb.dice_cross_entropy(_z(2, 3, 4), torch.full((2, 4), -100)),
+        ValueError,
+        r"^target must hold class indices in \[0, 2\], got values in \[-100, -100\]$",
+    ),
+    BadInput(
+        "shape",
+        "dice_cross_entropy: a single class",
+        lambda: lb.dice_cross_entropy(_z(2, 1, 4), _long0(2, 4)),
+        ValueError,
+        r"^logits must have at least 2 classes, got C=1$",
+    ),
+    BadInput(
+        "shape",
+        "dice_cross_entropy: 1-D logits",
+        lambda: lb.dice_cross_entropy(_z(4), _long0(4)),
+        ValueError,
+        r"^logits must have shape \(N, C, \*spatial\) -- batch, classes, then spatial dimensions -- got \(4,\)$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "dice_cross_entropy: both weights 0",
+        lambda: lb.dice_cross_entropy(_z(2, 3, 4), _long0(2, 4), dice_weight=0.0, ce_weight=0.0),
+        ValueError,
+        r"^dice_weight and ce_weight must not both be 0, got 0 and 0$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "dice_cross_entropy: a negative dice_weight",
+        lambda: lb.dice_cross_entropy(_z(2, 3, 4), _long0(2, 4), dice_weight=-1.0),
+        ValueError,
+        r"^dice_weight must be a finite number >= 0, got -1\.0$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "dice_cross_entropy: an infinite ce_weight",
+        lambda: lb.dice_cross_entropy(_z(2, 3, 4), _long0(2, 4), ce_weight=math.inf),
+        ValueError,
+        r"^ce_weight must be a finite number >= 0, got inf$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "dice_cross_entropy: a zero eps",
+        lambda: lb.dice_cross_entropy(_z(2, 3, 4), _long0(2, 4), eps=0.0),
+        ValueError,
+        r"^eps must be a finite number > 0, got 0\.0$",
+    ),
+    BadInput(
+        "reduction",
+        "dice_cross_entropy: an unknown reduction 'pixels'",
+        lambda: lb.dice_cross_entropy(_z(2, 3, 4), _long0(2, 4), reduction="pixels"),
+        ValueError,
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'pixels'$",
+    ),
+    # --- adversarial (tests/test_adversarial.py) ---------------------------------------------
+    BadInput(
+        "shape",
+        "wasserstein_critic: different shapes with reduction='sum'",
+        lambda: lb.wasserstein_critic(_z(3), _z(2, 1), reduction="sum"),
+        ValueError,
+        r"^real_scores and fake_scores must have the same shape for reduction='sum', which pairs them element by element, got real_scores \(3,\) and fake_scores \(2, 1\); reduction='mean' accepts different shapes$",
+    ),
+    BadInput(
+        "shape",
+        "wasserstein_critic: different shapes with reduction='none'",
+        lambda: lb.wasserstein_critic(_z(3), _z(2, 1), reduction="none"),
+        ValueError,
+        r"^real_scores and fake_scores must have the same shape for reduction='none', which pairs them element by element, got real_scores \(3,\) and fake_scores \(2, 1\); reduction='mean' accepts different shapes$",
+    ),
+    BadInput(
+        "dtype",
+        "wasserstein_critic: real_scores given as a list",
+        lambda: lb.wasserstein_critic([0.0, 1.0], _z(3)),
+        TypeError,
+        r"^real_scores must be a torch\.Tensor, got list$",
+    ),
+    BadInput(
+        "dtype",
+        "wasserstein_critic: integer fake_scores",
+        lambda: lb.wasserstein_critic(_z(3), torch.zeros(3, dtype=torch.long)),
+        TypeError,
+        r"^fake_scores must have a floating-point dtype, got torch\.int64; convert with fake_scores\.float\(\)$",
+    ),
+    BadInput(
+        "reduction",
+        "wasserstein_critic: torch's 'batchmean'",
+        lambda: lb.wasserstein_critic(_z(3), _z(3), reduction="batchmean"),
+        ValueError,
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'batchmean'$",
+    ),
+    BadInput(
+        "empty",
+        "wasserstein_critic: empty fake_scores",
+        lambda: lb.wasserstein_critic(_z(3), _z(0)),
+        ValueError,
+        r"^fake_scores must not be empty, got shape \(0,\)$",
+    ),
+    BadInput(
+        "dtype",
+        "wasserstein_generator: fake_scores given as a float",
+        lambda: lb.wasserstein_generator(1.0),
+        TypeError,
+        r"^fake_scores must be a torch\.Tensor, got float$",
+    ),
+    BadInput(
+        "reduction",
+        "wasserstein_generator: an unknown reduction 'max'",
+        lambda: lb.wasserstein_generator(_z(3), reduction="max"),
+        ValueError,
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'max'$",
+    ),
+    BadInput(
+        "empty",
+        "wasserstein_generator: empty fake_scores",
+        lambda: lb.wasserstein_generator(_z(0)),
+        ValueError,
+        r"^fake_scores must not be empty, got shape \(0,\)$",
+    ),
+    BadInput(
+        "dtype",
+        "gradient_penalty: a tensor where the critic goes",
+        lambda: lb.gradient_penalty(_z(2, 3), _z(2, 3), _z(2, 3)),
+        TypeError,
+        r"^critic must be callable \(a function or module\), got Tensor$",
+    ),
+    BadInput(
+        "dtype",
+        "gradient_penalty: real given as a list",
+        lambda: lb.gradient_penalty(_critic, _z(2, 3).tolist(), _z(2, 3)),
+        TypeError,
+        r"^real must be a torch\.Tensor, got list$",
+    ),
+    BadInput(
+        "dtype",
+        "gradient_penalty: integer fake",
+        lambda: lb.gradient_penalty(_critic, _z(2, 3), torch.zeros(2, 3, dtype=torch.long)),
+        TypeError,
+        r"^fake must have a floating-point dtype, got torch\.int64; convert with fake\.float\(\)$",
+    ),
+    BadInput(
+        "shape",
+        "gradient_penalty: real and fake of different batch sizes",
+        lambda: lb.gradient_penalty(_critic, _z(2, 3), _z(3, 3)),
+        ValueError,
+        r"^real and fake must have the same shape, got real \(2, 3\) and fake \(3, 3\); lossbook never broadcasts$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "gradient_penalty: a negative weight",
+        lambda: lb.gradient_penalty(_critic, _z(2, 3), _z(2, 3), weight=-1.0),
+        ValueError,
+        r"^weight must be a finite number >= 0, got -1\.0$",
+    ),
+    BadInput(
+        "dtype",
+        "gradient_penalty: a seed where a torch.Generator goes",
+        lambda: lb.gradient_penalty(_critic, _z(2, 3), _z(2, 3), generator=0),
+        TypeError,
+        r"^generator must be a torch\.Generator or None, got int$",
+    ),
+    BadInput(
+        "reduction",
+        "gradient_penalty: torch's 'batchmean'",
+        lambda: lb.gradient_penalty(_critic, _z(2, 3), _z(2, 3), reduction="batchmean"),
+        ValueError,
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'batchmean'$",
+    ),
+    BadInput(
+        "shape",
+        "gradient_penalty: 0-d real and fake",
+        lambda: lb.gradient_penalty(_critic, torch.tensor(1.0), torch.tensor(0.0)),
+        ValueError,
+        r"^real and fake must have a batch dimension \(N, \*\), got 0-d tensors$",
+    ),
+    BadInput(
+        "empty",
+        "gradient_penalty: empty real and fake",
+        lambda: lb.gradient_penalty(_critic, _z(0, 3), _z(0, 3)),
+        ValueError,
+        r"^real must not be empty, got shape \(0, 3\)$",
+    ),
+    BadInput(
+        "shape",
+        "gradient_penalty: a critic returning a 0-d score",
+        lambda: lb.gradient_penalty(lambda x: x.sum(), _z(2, 3), _z(2, 3)),
+        ValueError,
+        r"^critic must return a tensor of scores with first dimension N=2 \(one score per sample\), got \(\)$",
+    ),
+    BadInput(
+        "shape",
+        "gradient_penalty: a critic returning one score for the batch",
+        lambda: lb.gradient_penalty(lambda x: x.sum().reshape(1), _z(2, 3), _z(2, 3)),
+        ValueError,
+        r"^critic must return a tensor of scores with first dimension N=2 \(one score per sample\), got \(1,\)$",
+    ),
+    BadInput(
+        "dtype",
+        "gradient_penalty: a critic returning a float",
+        lambda: lb.gradient_penalty(lambda x: 1.0, _z(2, 3), _z(2, 3)),
+        ValueError,
+        r"^critic must return a tensor of scores with first dimension N=2 \(one score per sample\), got float$",
+    ),
+    # --- regularization (tests/test_regularization.py) ---------------------------------------
+    BadInput(
+        "dtype",
+        "l1_penalty: a float where the parameters go",
+        lambda: lb.l1_penalty(3.0),
+        TypeError,
+        r"^params must be an nn\.Module, a torch\.Tensor or an iterable of tensors, got float$",
+    ),
+    BadInput(
+        "dtype",
+        "l2_penalty: None where the parameters go",
+        lambda: lb.l2_penalty(None),
+        TypeError,
+        r"^params must be an nn\.Module, a torch\.Tensor or an iterable of tensors, got NoneType$",
+    ),
+    BadInput(
+        "dtype",
+        "l2_penalty: a string where the parameters go",
+        lambda: lb.l2_penalty("weights"),
+        TypeError,
+        r"^params must be an nn\.Module, a torch\.Tensor or an iterable of tensors, got str$",
+    ),
+    BadInput(
+        "dtype",
+        "l1_penalty: a float inside the parameter list",
+        lambda: lb.l1_penalty([_z(3), 2.0]),
+        TypeError,
+        r"^params\[1\] must be a torch\.Tensor, got float$",
+    ),
+    BadInput(
+        "dtype",
+        "l1_penalty: an integer parameter",
+        lambda: lb.l1_penalty([_long(1, 2)]),
+        TypeError,
+        r"^params\[0\] must have a floating-point dtype, got torch\.int64$",
+    ),
+    BadInput(
+        "empty",
+        "l1_penalty: an empty parameter list",
+        lambda: lb.l1_penalty([]),
+        ValueError,
+        r"^params is empty: there is nothing to penalise \(a module without parameters, or a model\.parameters\(\) generator already used up by an earlier call\?\)$",
+    ),
+    BadInput(
+        "empty",
+        "l2_penalty: a module without parameters",
+        lambda: lb.l2_penalty(torch.nn.ReLU()),
+        ValueError,
+        r"^params is empty: there is nothing to penalise \(a module without parameters, or a model\.parameters\(\) generator already used up by an earlier call\?\)$",
+    ),
+    BadInput(
+        "empty",
+        "l2_penalty: a model.parameters() generator used twice",
+        lambda: _twice(lb.l2_penalty),
+        ValueError,
+        r"^params is empty: there is nothing to penalise \(a module without parameters, or a model\.parameters\(\) generator already used up by an earlier call\?\)$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "elastic_net_penalty: a negative l1",
+        lambda: lb.elastic_net_penalty(torch.nn.Linear(2, 2), l1=-0.1),
+        ValueError,
+        r"^l1 must be a finite number >= 0, got -0\.1$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "elastic_net_penalty: an infinite l2",
+        lambda: lb.elastic_net_penalty(torch.nn.Linear(2, 2), l2=math.inf),
+        ValueError,
+        r"^l2 must be a finite number >= 0, got inf$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "elastic_net_penalty: l1 given as a tensor",
+        lambda: lb.elastic_net_penalty(torch.nn.Linear(2, 2), l1=torch.tensor(0.1)),
+        TypeError,
+        r"^l1 must be a real number, got a torch\.Tensor of shape \(\); pass a number \(l1=t\.item\(\)\)$",
+    ),
+    # --- alignment (tests/test_alignment.py) -------------------------------------------------
+    BadInput(
+        "dtype",
+        "dpo: policy_chosen_logps given as a list",
+        lambda: lb.dpo([0.0, 1.0], _lp(), _lp(), _lp()),
+        TypeError,
+        r"^policy_chosen_logps must be a torch\.Tensor, got list$",
+    ),
+    BadInput(
+        "dtype",
+        "dpo: integer ref_rejected_logps",
+        lambda: lb.dpo(_lp(), _lp(), _lp(), torch.zeros(3, dtype=torch.long)),
+        TypeError,
+        r"^ref_rejected_logps must have a floating-point dtype, got torch\.int64; convert with ref_rejected_logps\.float\(\)$",
+    ),
+    BadInput(
+        "shape",
+        "ipo: ref_rejected_logps given as (N, 1)",
+        lambda: lb.ipo(_lp(), _lp(), _lp(), _lp().unsqueeze(-1)),
+        ValueError,
+        r"^ref_rejected_logps must be a 1-D tensor of shape \(N,\), one value per sequence, got shape \(3, 1\) \(did you mean ref_rejected_logps\.squeeze\(-1\)\?\)$",
+    ),
+    BadInput(
+        "shape",
+        "dpo: chosen and rejected of different lengths",
+        lambda: lb.dpo(_lp(), _lp(2), _lp(), _lp()),
+        ValueError,
+        r"^policy_chosen_logps and policy_rejected_logps must have the same shape, got policy_chosen_logps \(3,\) and policy_rejected_logps \(2,\); lossbook never broadcasts$",
+    ),
+    BadInput(
+        "dtype",
+        "dpo: float64 and float32 log-probs mixed",
+        lambda: lb.dpo(_lp(), _lp(), _lp(), _lp().float()),
+        TypeError,
+        r"^all inputs must have the same dtype, got policy_chosen_logps torch\.float64, policy_rejected_logps torch\.float64, ref_chosen_logps torch\.float64, ref_rejected_logps torch\.float32; cast them with \.to\(dtype\)$",
+    ),
+    BadInput(
+        "shape",
+        "pairwise_ranking: 0-d rewards",
+        lambda: lb.pairwise_ranking(torch.tensor(1.0), torch.tensor(0.0)),
+        ValueError,
+        r"^chosen_rewards must be a 1-D tensor of shape \(N,\), one value per sequence, got shape \(\)$",
+    ),
+    BadInput(
+        "shape",
+        "pairwise_ranking: chosen and rejected of different lengths",
+        lambda: lb.pairwise_ranking(_lp(), _lp(1)),
+        ValueError,
+        r"^chosen_rewards and rejected_rewards must have the same shape, got chosen_rewards \(3,\) and rejected_rewards \(1,\); lossbook never broadcasts$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "kto: a zero beta",
+        lambda: lb.kto(*_lps(), beta=0.0),
+        ValueError,
+        r"^beta must be a finite number > 0, got 0\.0$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "kto: a zero desirable_weight",
+        lambda: lb.kto(*_lps(), desirable_weight=0.0),
+        ValueError,
+        r"^desirable_weight must be a finite number > 0, got 0\.0$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "kto: a zero undesirable_weight",
+        lambda: lb.kto(*_lps(), undesirable_weight=0.0),
+        ValueError,
+        r"^undesirable_weight must be a finite number > 0, got 0\.0$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "orpo: a zero beta",
+        lambda: lb.orpo(_lp(), _lp(), beta=0.0),
+        ValueError,
+        r"^beta must be a finite number > 0, got 0\.0$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "dpo: a negative beta",
+        lambda: lb.dpo(*_lps(), beta=-0.1),
+        ValueError,
+        r"^beta must be a finite number > 0, got -0\.1$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "ipo: a negative tau",
+        lambda: lb.ipo(*_lps(), tau=-0.1),
+        ValueError,
+        r"^tau must be a finite number > 0, got -0\.1$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "kto: a negative beta",
+        lambda: lb.kto(*_lps(), beta=-0.1),
+        ValueError,
+        r"^beta must be a finite number > 0, got -0\.1$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "kto: a negative desirable_weight",
+        lambda: lb.kto(*_lps(), desirable_weight=-0.1),
+        ValueError,
+        r"^desirable_weight must be a finite number > 0, got -0\.1$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "kto: a negative undesirable_weight",
+        lambda: lb.kto(*_lps(), undesirable_weight=-0.1),
+        ValueError,
+        r"^undesirable_weight must be a finite number > 0, got -0\.1$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "orpo: a negative beta",
+        lambda: lb.orpo(_lp(), _lp(), beta=-0.1),
+        ValueError,
+        r"^beta must be a finite number > 0, got -0\.1$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "ppo_clip: a negative clip",
+        lambda: lb.ppo_clip(_lp(), _lp(), _lp(), clip=-0.1),
+        ValueError,
+        r"^clip must be a finite number > 0, got -0\.1$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "dpo: a NaN beta",
+        lambda: lb.dpo(*_lps(), beta=float("nan")),
+        ValueError,
+        r"^beta must be a finite number > 0, got nan$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "ipo: a NaN tau",
+        lambda: lb.ipo(*_lps(), tau=float("nan")),
+        ValueError,
+        r"^tau must be a finite number > 0, got nan$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "kto: a NaN beta",
+        lambda: lb.kto(*_lps(), beta=float("nan")),
+        ValueError,
+        r"^beta must be a finite number > 0, got nan$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "kto: a NaN desirable_weight",
+        lambda: lb.kto(*_lps(), desirable_weight=float("nan")),
+        ValueError,
+        r"^desirable_weight must be a finite number > 0, got nan$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "kto: a NaN undesirable_weight",
+        lambda: lb.kto(*_lps(), undesirable_weight=float("nan")),
+        ValueError,
+        r"^undesirable_weight must be a finite number > 0, got nan$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "orpo: a NaN beta",
+        lambda: lb.orpo(_lp(), _lp(), beta=float("nan")),
+        ValueError,
+        r"^beta must be a finite number > 0, got nan$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "ppo_clip: a NaN clip",
+        lambda: lb.ppo_clip(_lp(), _lp(), _lp(), clip=float("nan")),
+        ValueError,
+        r"^clip must be a finite number > 0, got nan$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "dpo: an infinite beta",
+        lambda: lb.dpo(*_lps(), beta=float("inf")),
+        ValueError,
+        r"^beta must be a finite number > 0, got inf$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "ipo: an infinite tau",
+        lambda: lb.ipo(*_lps(), tau=float("inf")),
+        ValueError,
+        r"^tau must be a finite number > 0, got inf$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "kto: an infinite beta",
+        lambda: lb.kto(*_lps(), beta=float("inf")),
+        ValueError,
+        r"^beta must be a finite number > 0, got inf$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "kto: an infinite desirable_weight",
+        lambda: lb.kto(*_lps(), desirable_weight=float("inf")),
+        ValueError,
+        r"^desirable_weight must be a finite number > 0, got inf$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "kto: an infinite undesirable_weight",
+        lambda: lb.kto(*_lps(), undesirable_weight=float("inf")),
+        ValueError,
+        r"^undesirable_weight must be a finite number > 0, got inf$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "orpo: an infinite beta",
+        lambda: lb.orpo(_lp(), _lp(), beta=float("inf")),
+        ValueError,
+        r"^beta must be a finite number > 0, got inf$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "ppo_clip: an infinite clip",
+        lambda: lb.ppo_clip(_lp(), _lp(), _lp(), clip=float("inf")),
+        ValueError,
+        r"^clip must be a finite number > 0, got inf$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "dpo: beta given as a bool",
+        lambda: lb.dpo(*_lps(), beta=True),
+        TypeError,
+        r"^beta must be a real number, got bool True$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "dpo: beta given as a tensor",
+        lambda: lb.dpo(*_lps(), beta=torch.tensor(0.1)),
+        TypeError,
+        r"^beta must be a real number, got a torch\.Tensor of shape \(\); pass a number \(beta=t\.item\(\)\)$",
+    ),
+    BadInput(
+        "reduction",
+        "pairwise_ranking: torch's 'batchmean'",
+        lambda: lb.pairwise_ranking(_lp(), _lp(), reduction="batchmean"),
+        ValueError,
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'batchmean'$",
+    ),
+    BadInput(
+        "reduction",
+        "dpo: torch's 'batchmean'",
+        lambda: lb.dpo(*_lps(), reduction="batchmean"),
+        ValueError,
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'batchmean'$",
+    ),
+    BadInput(
+        "reduction",
+        "ipo: torch's 'batchmean'",
+        lambda: lb.ipo(*_lps(), reduction="batchmean"),
+        ValueError,
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'batchmean'$",
+    ),
+    BadInput(
+        "reduction",
+        "kto: torch's 'batchmean'",
+        lambda: lb.kto(*_lps(), reduction="batchmean"),
+        ValueError,
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'batchmean'$",
+    ),
+    BadInput(
+        "reduction",
+        "orpo: torch's 'batchmean'",
+        lambda: lb.orpo(_lp(), _lp(), reduction="batchmean"),
+        ValueError,
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'batchmean'$",
+    ),
+    BadInput(
+        "reduction",
+        "ppo_clip: torch's 'batchmean'",
+        lambda: lb.ppo_clip(_lp(), _lp(), _lp(), reduction="batchmean"),
+        ValueError,
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'batchmean'$",
+    ),
+    BadInput(
+        "shape",
+        "kto: policy and reference chosen of different lengths",
+        lambda: lb.kto(_lp(), _lp(), _lp(2), _lp()),
+        ValueError,
+        r"^policy_chosen_logps and ref_chosen_logps must have the same shape, got policy_chosen_logps \(3,\) and ref_chosen_logps \(2,\); lossbook never broadcasts$",
+    ),
+    BadInput(
+        "shape",
+        "kto: policy and reference rejected of different lengths",
+        lambda: lb.kto(_lp(), _lp(1), _lp(), _lp()),
+        ValueError,
+        r"^policy_rejected_logps and ref_rejected_logps must have the same shape, got policy_rejected_logps \(1,\) and ref_rejected_logps \(3,\); lossbook never broadcasts$",
+    ),
+    BadInput(
+        "dtype",
+        "kto: float64 and float32 log-probs mixed",
+        lambda: lb.kto(_lp(), _lp().float(), _lp(), _lp().float()),
+        TypeError,
+        r"^policy_chosen_logps and policy_rejected_logps must have the same dtype, got policy_chosen_logps torch\.float64, policy_rejected_logps torch\.float32; cast them with \.to\(dtype\)$",
+    ),
+    BadInput(
+        "shape",
+        "kto: kl given as a (2,) tensor",
+        lambda: lb.kto(*_lps(), kl=torch.zeros(2, dtype=torch.float64)),
+        ValueError,
+        r"^kl must be a number or a 0-d tensor, got shape \(2,\)$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "kto: kl given as a string",
+        lambda: lb.kto(*_lps(), kl="0.1"),
+        TypeError,
+        r"^kl must be a real number, got str '0\.1' \(kl may also be None or a 0-d tensor\)$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "kto: an infinite kl",
+        lambda: lb.kto(*_lps(), kl=float("inf")),
+        ValueError,
+        r"^kl must be a finite number, got inf$",
+    ),
+    BadInput(
+        "probabilities",
+        "orpo: policy_chosen_logps above 0",
+        lambda: lb.orpo(_lp() + 1.0, _lp()),
+        ValueError,
+        r"^policy_chosen_logps must hold log-probabilities \(values <= 0\) averaged per token, got a maximum of 0\.5$",
+    ),
+    BadInput(
+        "probabilities",
+        "orpo: policy_rejected_logps above 0",
+        lambda: lb.orpo(_lp(), _lp() + 1.0),
+        ValueError,
+        r"^policy_rejected_logps must hold log-probabilities \(values <= 0\) averaged per token, got a maximum of 0\.5$",
+    ),
+    BadInput(
+        "shape",
+        "orpo: chosen_nll of another length",
+        lambda: lb.orpo(_lp(), _lp(), chosen_nll=torch.ones(2, dtype=torch.float64)),
+        ValueError,
+        r"^policy_chosen_logps and chosen_nll must have the same shape, got policy_chosen_logps \(3,\) and chosen_nll \(2,\); lossbook never broadcasts$",
+    ),
+    BadInput(
+        "shape",
+        "orpo: a 0-d chosen_nll",
+        lambda: lb.orpo(_lp(), _lp(), chosen_nll=torch.tensor(1.0, dtype=torch.float64)),
+        ValueError,
+        r"^chosen_nll must be a 1-D tensor of shape \(N,\), one value per sequence, got shape \(\)$",
+    ),
+    BadInput(
+        "NaN",
+        "orpo: a NaN log-prob (propagates)",
+        lambda: lb.orpo(_f64(float("nan"), -0.5, -0.5), _lp(), reduction="none"),
+        None,
+        r"nan",
+    ),
+    BadInput(
+        "shape",
+        "ppo_clip: logp_old of another shape",
+        lambda: lb.ppo_clip(_z(2, 3), _z(3, 2), _z(2, 3)),
+        ValueError,
+        r"^logp_new and logp_old must have the same shape, got logp_new \(2, 3\) and logp_old \(3, 2\); lossbook never broadcasts$",
+    ),
+    BadInput(
+        "shape",
+        "ppo_clip: advantages with an extra dimension",
+        lambda: lb.ppo_clip(_z(2, 3), _z(2, 3), _z(2, 3, 1)),
+        ValueError,
+        r"^logp_new and advantages must have the same shape, got logp_new \(2, 3\) and advantages \(2, 3, 1\); lossbook never broadcasts \(did you mean advantages\.squeeze\(-1\)\?\)$",
+    ),
+    BadInput(
+        "dtype",
+        "ppo_clip: advantages given as a float",
+        lambda: lb.ppo_clip(_z(2, 3), _z(2, 3), 1.0),
+        TypeError,
+        r"^advantages must be a torch\.Tensor, got float$",
+    ),
+    BadInput(
+        "dtype",
+        "ppo_clip: float32 and float64 mixed",
+        lambda: lb.ppo_clip(_z(2, 3), _z(2, 3), _z(2, 3).double()),
+        TypeError,
+        r"^all inputs must have the same dtype, got logp_new torch\.float32, logp_old torch\.float32, advantages torch\.float64; cast them with \.to\(dtype\)$",
+    ),
+    BadInput(
+        "shape",
+        "sequence_logprob: 2-D logits",
+        lambda: lb.sequence_logprob(_z(3, 4), _long0(3)),
+        ValueError,
+        r"^logits must be a 3-D tensor of shape \(N, L, V\), got shape \(3, 4\)$",
+    ),
+    BadInput(
+        "dtype",
+        "sequence_logprob: float labels",
+        lambda: lb.sequence_logprob(_z(2, 3, 4), _z(2, 3)),
+        TypeError,
+        r"^labels must hold integer class indices \(torch\.long\), got dtype torch\.float32; convert with \.long\(\)$",
+    ),
+    BadInput(
+        "shape",
+        "sequence_logprob: labels shorter than the logits",
+        lambda: lb.sequence_logprob(_z(2, 3, 4), _long0(2, 2)),
+        ValueError,
+        r"^labels must have shape \(2, 3\) \(logits' shape without the vocabulary dimension\), got \(2, 2\)$",
+    ),
+    BadInput(
+        "labels",
+        "sequence_logprob: a label equal to the vocabulary size",
+        lambda: lb.sequence_logprob(_z(2, 3, 4), _long0(2, 3) + 4),
+        ValueError,
+        r"^labels must hold class indices in \[0, 3\] or ignore_index=-100, got values in \[4, 4\]$",
+    ),
+    BadInput(
+        "labels",
+        "sequence_logprob: a label of -1",
+        lambda: lb.sequence_logprob(_z(2, 3, 4), _long0(2, 3) - 1),
+        ValueError,
+        r"^labels must hold class indices in \[0, 3\] or ignore_index=-100, got values in \[-1, -1\]$",
+    ),
+    BadInput(
+        "shape",
+        "sequence_logprob: a mask of another shape",
+        lambda: lb.sequence_logprob(
+            _z(2, 3, 4), _long0(2, 3), mask=torch.ones(2, 2, dtype=torch.bool)
+        ),
+        ValueError,
+        r"^mask must have the shape of labels \(2, 3\), got \(2, 2\)$",
+    ),
+    BadInput(
+        "labels",
+        "sequence_logprob: a mask holding 2",
+        lambda: lb.sequence_logprob(_z(2, 3, 4), _long0(2, 3), mask=torch.full((2, 3), 2)),
+        ValueError,
+        r"^mask must hold labels in \{0, 1\} \(1 = count the token; or pass a bool mask\), found values \[2\]$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "sequence_logprob: average given as an int",
+        lambda: lb.sequence_logprob(_z(2, 3, 4), _long0(2, 3), average=1),
+        TypeError,
+        r"^average must be a bool \(True or False\), got int$",
+    ),
+    BadInput(
+        "empty",
+        "sequence_logprob: average=True over a row with no counted token",
+        lambda: lb.sequence_logprob(
+            _z(2, 3, 4), _long0(2, 3), mask=torch.tensor([[True] * 3, [False] * 3]), average=True
+        ),
+        ValueError,
+        r"^average=True needs at least one counted token per sequence; rows \[1\] have none \(all masked or -100\)$",
+    ),
+]
+
+# The table (and the test ids) go category by category; within one, in the order above.
+CATEGORIES = (
+    "shape",
+    "dtype",
+    "labels",
+    "probabilities",
+    "hyper-parameter",
+    "reduction",
+    "empty",
+    "device",
+    "NaN",
+    "accepted",
+)
+RULES.sort(key=lambda row: CATEGORIES.index(row.category))

@@ -25,6 +25,11 @@ def test_rule(row):
     assert re.search(row.match, str(caught.value)), str(caught.value)
 
 
+def test_one_test_id_per_row():
+    ids = [f"{r.category}: {r.rule}" for r in RULES]
+    assert len(set(ids)) == len(ids), "two rows share a test id"
+
+
 def test_every_category_is_covered():
     categories = {r.category for r in RULES}
     wanted = {"shape", "dtype", "labels", "probabilities", "hyper-parameter", "reduction", "empty"}

@@ -577,6 +577,8 @@ def test_greedy_decode_tensorflow_vector():
 # ---------------------------------------------------------------------------------------
 # Bad input: clear errors
 # ---------------------------------------------------------------------------------------
+# ctc's own table below (one test id per case); ctc_alpha's and greedy_decode's are rows of
+# the matrix, tests/bad_inputs.py.
 
 
 def _valid():
@@ -628,19 +630,3 @@ def test_bad_input(change, error, match):
     args.update({k: v for k, v in change.items() if k not in keywords})
     with pytest.raises(error, match=match):
         ctc(*args.values(), **kwargs)
-
-
-def test_bad_input_helpers():
-    log_probs = torch.randn(4, 3).log_softmax(1)
-    with pytest.raises(ValueError, match=r"log_probs must be \(T, C\)"):
-        ctc_alpha(log_probs[:, None], torch.tensor([1]))
-    with pytest.raises(ValueError, match=r"target must be \(S,\)"):
-        ctc_alpha(log_probs, torch.tensor([[1]]))
-    with pytest.raises(ValueError, match="must not contain the blank index 0"):
-        ctc_alpha(log_probs, torch.tensor([1, 0]))
-    with pytest.raises(TypeError, match="target must hold integer"):
-        ctc_alpha(log_probs, torch.tensor([1.0]))
-    with pytest.raises(ValueError, match=r"input_lengths must be <= T=4, got 5"):
-        greedy_decode(log_probs[:, None], input_lengths=[5])
-    with pytest.raises(ValueError, match=r"blank must be a class index in \[0, 2\]"):
-        greedy_decode(log_probs, blank=3)
