@@ -4,17 +4,17 @@ A training run leaves two curves, the training loss and the validation loss
 per epoch, and most of what went wrong can be read from their shapes
 (chapter 14). This module names seven patterns:
 
-====================== ============================================================
-``healthy``            both curves fall and level off together, close to each other
-``overfitting``        training loss keeps falling while validation loss turns up
-                       (or stays far above it)
-``underfitting``       both curves level off early, at a high loss, close together
-``lr_too_high``        training loss jumps up, oscillates, diverges or becomes NaN
-``plateau``            the loss barely moves at all
-``noisy_validation``   validation loss jumps around a stable trend
-``drops_then_plateaus`` the loss falls, then sits on a long flat stretch well above
-                       what it reaches later (a saddle point), often more than once
-====================== ============================================================
+======================== ============================================================
+``healthy``              both curves fall and level off together, close to each other
+``overfitting``          training loss keeps falling while validation loss turns up
+                         (or stays far above it)
+``underfitting``         both curves level off early, at a high loss, close together
+``lr_too_high``          training loss jumps up, oscillates, diverges or becomes NaN
+``plateau``              the loss barely moves at all
+``noisy_validation``     validation loss jumps around a stable trend
+``drops_then_plateaus``  the loss falls, then sits on a long flat stretch well above
+                         what it reaches later (a saddle point), often more than once
+======================== ============================================================
 
 and flags two data problems whatever the pattern: an isolated jump in the
 validation loss, and a training loss that is near zero almost at once.
@@ -710,23 +710,23 @@ def simulate(
     losses are measured after each step on the whole training and validation
     sets. The settings that produce each pattern:
 
-    ====================== =========================================================
-    ``healthy``            MLP 2-16-16-2 (tanh), Adam lr 0.01, 300 training and 300
-                           validation points, 150 epochs
-    ``overfitting``        MLP 2-32-32-2, Adam lr 0.01, only 30 training points with
-                           15% of labels flipped: it memorises the flipped labels
-    ``underfitting``       a linear classifier (logistic regression, zero init) on
-                           data a straight line cannot separate, Adam lr 0.05
-    ``lr_too_high``        the healthy MLP with plain SGD at lr 30: the loss bounces
-    ``plateau``            the healthy MLP with plain SGD at lr 5e-4: it barely moves
-    ``noisy_validation``   the healthy run, validated each epoch on a fresh random
-                           batch of only 8 points
-    ``drops_then_plateaus`` the exception to two moons: a 4-4-4 tanh network started
-                           at 2% of its usual initialisation (near the saddle at the
-                           origin) regresses :func:`two_modes` with the mean squared
-                           error, SGD lr 0.3: it learns one mode, sits on a plateau,
-                           then learns the second
-    ====================== =========================================================
+    ======================== =========================================================
+    ``healthy``              MLP 2-16-16-2 (tanh), Adam lr 0.01, 300 training and 300
+                             validation points, 150 epochs
+    ``overfitting``          MLP 2-32-32-2, Adam lr 0.01, only 30 training points with
+                             15% of labels flipped: it memorises the flipped labels
+    ``underfitting``         a linear classifier (logistic regression, zero init) on
+                             data a straight line cannot separate, Adam lr 0.05
+    ``lr_too_high``          the healthy MLP with plain SGD at lr 30: the loss bounces
+    ``plateau``              the healthy MLP with plain SGD at lr 5e-4: it barely moves
+    ``noisy_validation``     the healthy run, validated each epoch on a fresh random
+                             batch of only 8 points
+    ``drops_then_plateaus``  the exception to two moons: a 4-4-4 tanh network started
+                             at 2% of its usual initialisation (near the saddle at the
+                             origin) regresses :func:`two_modes` with the mean squared
+                             error, SGD lr 0.3: it learns one mode, sits on a plateau,
+                             then learns the second
+    ======================== =========================================================
 
     Each run takes well under a second on a CPU. Deterministic for a given
     ``seed`` (data, initialisation, validation batches), and the same on every
