@@ -191,6 +191,12 @@ def check_ndim(name: str, value: Tensor, ndim: int | Sequence[int], what: str) -
         raise ValueError(f"{name} must be {what}, got shape {tuple(value.shape)}")
 
 
+def check_not_scalar(names: str, value: Tensor, what: str) -> None:
+    """Raise ``ValueError`` for a 0-d tensor where a dimension (``what``) is needed."""
+    if value.dim() == 0:
+        raise ValueError(f"{names} must have at least one dimension ({what}), got a 0-d tensor")
+
+
 def check_probabilities(name: str, value: Tensor) -> None:
     """Raise ``ValueError`` if any entry lies outside ``[0, 1]`` (NaN propagates)."""
     if checking_values() and value.numel() and bool(((value < 0) | (value > 1)).any()):

@@ -25,6 +25,7 @@ from .checks import (
     check_int,
     check_log_probabilities,
     check_not_empty,
+    check_not_scalar,
     check_pair,
     check_probabilities,
     check_reduction,
@@ -113,10 +114,7 @@ def kl_divergence(
     """
     check_pair("p", p, "q", q)
     check_reduction(reduction)
-    if p.dim() == 0:
-        raise ValueError(
-            "p and q must have at least one dimension (the distribution's), got a 0-d tensor"
-        )
+    check_not_scalar("p and q", p, "the distribution's")
     check_not_empty("p", p)
     dim = _check_dim(dim, p.dim())
     log_inputs = check_flag("log_inputs", log_inputs)
@@ -222,10 +220,7 @@ def gaussian_kl(mu: Tensor, logvar: Tensor, *, reduction: Reduction = "mean") ->
     """
     check_pair("mu", mu, "logvar", logvar)
     check_reduction(reduction)
-    if mu.dim() == 0:
-        raise ValueError(
-            "mu and logvar must have at least one dimension (the latent one), got a 0-d tensor"
-        )
+    check_not_scalar("mu and logvar", mu, "the latent one")
     check_not_empty("mu", mu)
     # ½ (σ² + μ² − 1 − log σ²), with σ² − 1 written as expm1(log σ²).
     per_dim = 0.5 * (mu.square() + torch.expm1(logvar) - logvar)
