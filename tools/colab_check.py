@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -80,13 +81,33 @@ def create_environment() -> None:
     (Path(site) / "colab_stub.pth").write_text("import google.colab\n")
 
 
-def run_notebook(path: Path) -> float:
-    """Execute one notebook inside the Colab-like environment (this script, re-invoked)."""
+CHAPTER_TIMEOUT = 300  # seconds; a chapter takes well under a minute, pip install included
+
+
+def run_notebook(path: Path, attempts: int = 2) -> float:
+    """Execute one notebook inside the Colab-like environment (this script, re-invoked).
+
+    A run that hangs (seen once: the kernel idle, the client still waiting for a reply that
+    never came) is killed with its kernel after ``CHAPTER_TIMEOUT`` seconds and tried once
+    more; a chapter that fails or hangs twice fails the check.
+    """
     start = time.perf_counter()
     env = {k: v for k, v in os.environ.items() if k != "LOSSBOOK_WIDGETS"}
-    subprocess.run(
-        [str(python_in_venv()), __file__, "--inner", str(path)], check=True, env=env, cwd=ROOT
-    )
+    command = [str(python_in_venv()), __file__, "--inner", str(path)]
+    for attempt in range(1, attempts + 1):
+        process = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+        try:
+            returncode = process.wait(timeout=CHAPTER_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # the inner script and its kernel
+            process.wait()
+            print(f"        {path.name}: no answer after {CHAPTER_TIMEOUT} s (attempt {attempt})")
+            if attempt < attempts:
+                continue
+            raise subprocess.CalledProcessError(-9, command) from None
+        if returncode != 0:
+            raise subprocess.CalledProcessError(returncode, command)
+        break
     return time.perf_counter() - start
 
 
