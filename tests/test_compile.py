@@ -21,7 +21,7 @@ from lossbook.testing.examples import example_inputs
 #: Losses that still break the graph, and why (their modules are outside this change).
 NOT_FULLGRAPH = {
     "ctc": "sequence._as_lengths turns the length tensors into Python ints",
-    "gradient_penalty": "torch.rand with a torch.Generator cannot be traced",
+    "gradient_penalty": "it calls torch.autograd.grad inside the loss, which Dynamo does not trace",
 }
 
 
