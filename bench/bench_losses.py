@@ -214,7 +214,6 @@ def measure(pair: Pair, n: int, mode: str, device: torch.device, repeats: int) -
         "lossbook": common.forward_backward(ours, args, pair.grad),
         "torch": common.forward_backward(theirs, args, pair.grad),
     }
-    stats = common.interleaved(runs, device, repeats, warmup=2)
     leaf = args[pair.grad[0]]
     result = {
         "loss": pair.name,
@@ -224,6 +223,10 @@ def measure(pair: Pair, n: int, mode: str, device: torch.device, repeats: int) -
         "mode": mode,
         "repeats": repeats,
     }
+    if mode == "compiled":  # the first call compiles (forward and backward graphs)
+        for name, run in runs.items():
+            result[f"{name}_first_call_s"] = common.timed(run, device)
+    stats = common.interleaved(runs, device, repeats, warmup=2)
     for name, s in stats.items():
         result[f"{name}_ms"] = {k: 1e3 * v for k, v in vars(s).items()}
     result["ratio"] = stats["lossbook"].median / stats["torch"].median
@@ -266,6 +269,38 @@ def table(results: list[dict]) -> str:
         lines.append(
             f"| {r['loss']} | {r['elements']:.0e} | {r['mode']} | {_ms(r['lossbook_ms'])} | "
             f"{_ms(r['torch_ms'])} | {ratio} | {mem} | {_goal_cell(r)} |"
+        )
+    return "\n".join(lines)
+
+
+def side_by_side(results: list[dict]) -> str:
+    """Eager, compiled and built-in at each size measured both ways: the choice a reader makes."""
+    eager = {(r["loss"], r["elements"]): r for r in results if r["mode"] == "eager"}
+    rows = [
+        (eager[r["loss"], r["elements"]], r)
+        for r in results
+        if r["mode"] == "compiled" and (r["loss"], r["elements"]) in eager
+    ]
+    if not rows:
+        return ""
+    lines = [
+        "### Eager, compiled and built-in, side by side",
+        "",
+        "Median ms of one forward+backward; the first compiled call includes compiling "
+        "(seconds, once per input shape and dtype).",
+        "",
+        "| loss | elements | lossbook eager | lossbook compiled | torch eager | torch compiled "
+        "| compiled / torch eager | first compiled call s, lossbook / torch |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for e, c in rows:
+        ratio = c["lossbook_ms"]["median"] / e["torch_ms"]["median"]
+        lines.append(
+            f"| {e['loss']} | {e['elements']:.0e} | {e['lossbook_ms']['median']:.3g} | "
+            f"{c['lossbook_ms']['median']:.3g} | {e['torch_ms']['median']:.3g} | "
+            f"{c['torch_ms']['median']:.3g} | {ratio:.2f}"
+            + ("†" if e["elements"] < OVERHEAD_SIZE else "")
+            + f" | {c['lossbook_first_call_s']:.2g} / {c['torch_first_call_s']:.2g} |"
         )
     return "\n".join(lines)
 
@@ -348,7 +383,10 @@ def main(argv: list[str] | None = None) -> int:
     measured = dict.fromkeys(r["loss"] for r in results)
     counterparts = "; ".join(f"{p.name}: `{p.counterpart}`" for p in PAIRS if p.name in measured)
     legend = f"{LEGEND}- **torch counterparts**: {counterparts}.\n"
-    body = f"{common.machine_lines(info)}\n\n{report}\n\n{legend}\n{summary(results)}"
+    body = f"{common.machine_lines(info)}\n\n{report}\n\n{legend}"
+    for section in (side_by_side(results), summary(results)):
+        if section:
+            body += f"\n{section}\n"
     common.write_report(device.type, f"Benchmark results ({device.type})", body)
     return 0
 

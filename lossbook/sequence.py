@@ -44,6 +44,7 @@ from .checks import (
     check_not_empty,
     check_reduction,
     check_tensor,
+    checking_values,
     float32_under_autocast,
     reduce,
 )
@@ -90,7 +91,7 @@ def _as_lengths(name: str, value: object, batch: int, device: torch.device) -> T
             f"{name} must have shape ({batch},), one length per sequence (N={batch} in "
             f"log_probs), got {tuple(value.shape)}"
         )
-    if batch and bool((value < 0).any()):
+    if batch and checking_values() and bool((value < 0).any()):
         raise ValueError(f"{name} must be non-negative, got min {value.min().item()}")
     return value.to(device=device, dtype=torch.long)
 
@@ -106,7 +107,14 @@ def _padded_targets(
     check_integer_tensor("targets", targets)
     check_ndim("targets", targets, (1, 2), "(N, S) padded or (sum(target_lengths),) concatenated")
     targets = targets.to(target_lengths.device, torch.long)
-    max_len = int(target_lengths.max().item()) if batch else 0
+    if not checking_values():
+        # Under torch.compile the longest length is data the graph cannot see: pad to the
+        # width targets already have -- (N, S), or ΣS_n for concatenated targets, a wider
+        # lattice than needed (pass padded targets to a compiled ctc). The extra states
+        # lie past every sequence's end states and never reach its loss or gradient.
+        max_len = targets.shape[-1]
+    else:
+        max_len = int(target_lengths.max().item()) if batch else 0
     if targets.dim() == 2:
         if targets.shape[0] != batch:
             raise ValueError(
@@ -120,7 +128,7 @@ def _padded_targets(
             )
         padded = targets[:, :max_len]
     else:
-        total = int(target_lengths.sum().item())
+        total = int(target_lengths.sum().item()) if checking_values() else targets.shape[0]
         if targets.shape[0] != total:
             raise ValueError(
                 f"concatenated targets must have sum(target_lengths)={total} entries, "
@@ -132,6 +140,8 @@ def _padded_targets(
         # (positions k ≥ S_n are padding: clamp them to a valid index, they are masked below)
         padded = targets[index.clamp(max=total - 1)] if total else index
     inside = torch.arange(max_len, device=padded.device) < target_lengths[:, None]
+    if not checking_values():  # (the label-range checks below read values)
+        return torch.where(inside, padded, torch.full_like(padded, blank))
     labels = padded[inside]
     if labels.numel() and bool(((labels < 0) | (labels >= num_classes)).any()):
         raise ValueError(
@@ -188,22 +198,24 @@ def _alpha_recursion(emit: Tensor, skip: Tensor) -> Tensor:
                      + \alpha_{t-1}(s-2)\,\mathbb{1}_{\text{skip}}(s)\bigr]\,y_t(l'_s)
     """
     num_frames, num_seq, num_states = emit.shape
-    # two −inf columns in front, so that α_{t−1}(s−1) and α_{t−1}(s−2) are plain slices
-    alpha = emit.new_full((num_frames, num_seq, num_states + 2), _NEG_INF)
+    alpha = emit.new_full((num_frames, num_seq, num_states), _NEG_INF)
+    # α_1(1) = y_1(∅), α_1(2) = y_1(l_1): a path starts with a blank or with the first label
+    alpha[0, :, :2] = emit[0, :, :2]
+    # α_{t−1} with two −inf columns in front, so that α_{t−1}(s−1) and α_{t−1}(s−2) are
+    # plain slices of it
+    prev = emit.new_full((num_seq, num_states + 2), _NEG_INF)
     buf = emit.new_empty((num_seq, num_states))
     jump = emit.new_empty((num_seq, num_states))
-    # α_1(1) = y_1(∅), α_1(2) = y_1(l_1): a path starts with a blank or with the first label
-    alpha[0, :, 2:4] = emit[0, :, :2]
     for t in range(1, num_frames):
-        prev = alpha[t - 1]
+        prev[:, 2:] = alpha[t - 1]
         # α_{t−1}(s) ⊕ α_{t−1}(s−1): stay in s, or advance by one state
         torch.logaddexp(prev[:, 2:], prev[:, 1:-1], out=buf)
         # ⊕ α_{t−1}(s−2): skip a blank, where allowed (skip = 0 or −inf)
         torch.add(prev[:, :-2], skip, out=jump)
         torch.logaddexp(buf, jump, out=buf)
         # α_t(s) = (...) ⊗ y_t(l'_s)
-        torch.add(buf, emit[t], out=alpha[t, :, 2:])
-    return alpha[:, :, 2:]
+        torch.add(buf, emit[t], out=alpha[t])
+    return alpha
 
 
 def _beta_recursion(emit: Tensor, skip: Tensor, end_mask: Tensor, last_frame: Tensor) -> Tensor:
@@ -230,11 +242,16 @@ def _beta_recursion(emit: Tensor, skip: Tensor, end_mask: Tensor, last_frame: Te
     frames = torch.arange(num_frames, device=emit.device)[:, None, None]
     # inside[t, n] = t < T_n − 1: β̂_t comes from the recursion ...
     inside = frames < last_frame[:, None]
-    # ... and start[t, n] where it begins: β̂_{T_n}(s) = 1 at the end states, 0 elsewhere
-    # (log 1 = 0 and log 0 = −inf: the end mask)
-    start = torch.where(frames == last_frame[:, None], end_mask, _NEG_INF).to(emit.dtype)
+
+    def start(t: int) -> Tensor:
+        """β̂ where sequence n begins (t = T_n − 1): 1 at the end states, 0 elsewhere.
+
+        (log 1 = 0 and log 0 = −inf: the end mask) -- and 0 (−inf) once t > T_n − 1.
+        """
+        return torch.where((last_frame == t)[:, None], end_mask, _NEG_INF).to(emit.dtype)
+
     beta = torch.empty_like(emit)
-    beta[-1] = start[-1]
+    beta[-1] = start(num_frames - 1)
     # γ(s) = β̂_{t+1}(s) ⊗ y_{t+1}(l'_s), with two −inf columns at the end for s+1, s+2
     gamma = emit.new_full((num_seq, num_states + 2), _NEG_INF)
     buf = emit.new_empty((num_seq, num_states))
@@ -251,8 +268,26 @@ def _beta_recursion(emit: Tensor, skip: Tensor, end_mask: Tensor, last_frame: Te
         torch.add(gamma[:, 2:], skip_next, out=jump)
         torch.logaddexp(buf, jump, out=buf)
         # β̂_t(s) = (...) inside the sequence; its start value at t = T_n − 1; −inf after
-        torch.where(inside[t], buf, start[t], out=beta[t])
+        torch.where(inside[t], buf, start(t), out=beta[t])
     return beta
+
+
+# The two time loops as custom operators: each is one opaque call in a torch.compile graph,
+# where the plain functions would be unrolled into T steps (minutes of compiling at T = 200).
+# Eager calls run the functions above unchanged; the "fake" versions tell the compiler the
+# shape of the result without computing it.
+_alpha_op = torch.library.custom_op("lossbook::ctc_alpha", _alpha_recursion, mutates_args=())
+_beta_op = torch.library.custom_op("lossbook::ctc_beta", _beta_recursion, mutates_args=())
+
+
+@_alpha_op.register_fake
+def _(emit: Tensor, skip: Tensor) -> Tensor:
+    return torch.empty_like(emit)
+
+
+@_beta_op.register_fake
+def _(emit: Tensor, skip: Tensor, end_mask: Tensor, last_frame: Tensor) -> Tensor:
+    return torch.empty_like(emit)
 
 
 def _end_mask(target_lengths: Tensor, num_states: int, dtype: torch.dtype) -> Tensor:
@@ -279,12 +314,16 @@ class _CTCNegLogLikelihood(torch.autograd.Function):
     ) -> Tensor:
         total_frames, num_seq, _ = log_probs.shape
         # frames past the longest input never matter: run the recursion up to max T_n only
-        num_frames = max(int(input_lengths.max().item()), 1)
+        # (under torch.compile over all T frames: max T_n is data the graph cannot see)
+        if checking_values():
+            num_frames = max(int(input_lengths.max().item()), 1)
+        else:
+            num_frames = total_frames
         # emit[t, n, s] = log y_t(l'_s)
         index = l_prime.unsqueeze(0).expand(num_frames, -1, -1)
         emit = log_probs[:num_frames].gather(2, index)
         skip = _skip_log_mask(l_prime, blank, log_probs.dtype)
-        alpha = _alpha_recursion(emit, skip)
+        alpha = _alpha_op(emit, skip)  # _alpha_recursion
 
         # p(l|x) = α_{T_n}(|l'|) ⊕ α_{T_n}(|l'| − 1): paths end in the last label or last blank
         end_mask = _end_mask(target_lengths, l_prime.shape[1], log_probs.dtype)
@@ -298,9 +337,9 @@ class _CTCNegLogLikelihood(torch.autograd.Function):
 
         # zero_infinity: impossible alignments (p = 0) cost 0 and pass no gradient
         zeroed = torch.isinf(nll) & zero_infinity
-        ctx.save_for_backward(emit, alpha, l_prime, skip, end_mask, last_frame, nll, zeroed)
-        ctx.total_frames = total_frames
-        ctx.num_classes = log_probs.shape[2]
+        # Memory: the lattice-sized tensors are α and (in the backward) β̂; the emissions
+        # are gathered again from log_probs there rather than kept alive in between.
+        ctx.save_for_backward(log_probs, alpha, l_prime, skip, end_mask, last_frame, nll, zeroed)
         return torch.where(zeroed, torch.zeros_like(nll), nll)
 
     @staticmethod
@@ -311,20 +350,23 @@ class _CTCNegLogLikelihood(torch.autograd.Function):
                 "lossbook.ctc supports first derivatives only: double backward "
                 "(create_graph=True through the CTC loss) is not implemented"
             )
-        emit, alpha, l_prime, skip, end_mask, last_frame, nll, zeroed = ctx.saved_tensors
-        num_frames, num_seq, _ = emit.shape
-        beta = _beta_recursion(emit, skip, end_mask, last_frame)
+        log_probs, alpha, l_prime, skip, end_mask, last_frame, nll, zeroed = ctx.saved_tensors
+        num_frames = alpha.shape[0]
+        index = l_prime.unsqueeze(0).expand(num_frames, -1, -1)
+        emit = log_probs[:num_frames].gather(2, index)  # log y_t(l'_s), as in the forward
+        beta = _beta_op(emit, skip, end_mask, last_frame)  # _beta_recursion
+        del emit  # (memory: only α and β̂ are lattice-sized from here on)
 
         # P(π_t = l'_s | l, x) = α_t(s) β̂_t(s) / p(l|x): how much of the probability mass
-        # of the correct paths goes through state s at frame t (each frame's sum is 1)
-        occupancy = torch.exp(alpha + beta + nll[:, None])
+        # of the correct paths goes through state s at frame t (each frame's sum is 1).
+        # Computed in β̂'s storage: exp(log α + log β̂ − log p), no lattice-sized temporaries.
+        occupancy = beta.add_(alpha).add_(nll[:, None]).exp_()
         # frames past T_n carry no gradient (and may hold anything, NaN padding included)
-        frames = torch.arange(num_frames, device=emit.device)[:, None, None]
-        occupancy = torch.where(frames <= last_frame[:, None], occupancy, 0.0)
+        frames = torch.arange(num_frames, device=alpha.device)[:, None, None]
+        occupancy.masked_fill_(frames > last_frame[:, None], 0.0)
 
         # ∂(−log p)/∂ log y_t(c) = −Σ_{s: l'_s = c} α_t(s) β̂_t(s) / p(l|x)
-        grad = emit.new_zeros((ctx.total_frames, num_seq, ctx.num_classes))
-        index = l_prime.unsqueeze(0).expand(num_frames, -1, -1)
+        grad = torch.zeros_like(log_probs)
         grad[:num_frames].scatter_add_(2, index, occupancy).neg_()
         grad.mul_(grad_nll[None, :, None])
         # zero_infinity: no gradient from a sequence whose loss was replaced by 0
@@ -396,6 +438,18 @@ def ctc(
     ``zero_infinity=True`` replaces both by zero. Structurally wrong lengths
     (``input_lengths > T``, ``target_lengths > S``) are errors.
 
+    Memory: besides its input and gradient, the backward holds two lattice-sized
+    tensors, ``α`` and ``β̂`` (``T × N × (2S + 1)`` each); the occupancies
+    ``α β̂ / p`` are computed in ``β̂``'s storage.
+
+    Under ``torch.compile`` (``fullgraph=True`` holds) the longest input and
+    target lengths are data the graph cannot see, so the recursion runs over
+    all ``T`` frames and the lattice is as wide as ``targets`` -- ``(N, S)``,
+    or ``ΣS_n`` for concatenated targets: pass padded targets to a compiled
+    ``ctc``. The result is the same; the value checks (lengths, label range)
+    are skipped, as for every compiled loss. The time loop is unrolled into
+    the graph, so the first call compiles for a while at large ``T``.
+
     Equals ``torch.nn.functional.ctc_loss`` (values, and gradients through
     ``log_softmax``) for every argument; unbatched ``(T, C)`` input is not
     supported (add the batch dimension with ``log_probs.unsqueeze(1)``).
@@ -420,7 +474,7 @@ def ctc(
     blank = _check_blank(blank, num_classes)
     input_lengths = _as_lengths("input_lengths", input_lengths, batch, log_probs.device)
     target_lengths = _as_lengths("target_lengths", target_lengths, batch, log_probs.device)
-    if bool((input_lengths > total_frames).any()):
+    if checking_values() and bool((input_lengths > total_frames).any()):
         raise ValueError(
             f"input_lengths must be <= T={total_frames} (log_probs' first dimension), "
             f"got {input_lengths.max().item()}"

@@ -1,5 +1,9 @@
 """Every loss compiles as one graph; ``lossbook.compiled`` and ``compile=True`` give its speed.
 
+Every catalog loss is in the full-graph test, with no exception: ``ctc`` and
+``gradient_penalty`` take another road while compiling (all frames / the targets' full
+width; ``torch.func.grad``), so they have their own equal-to-eager tests below.
+
 The full-graph check uses the cheap ``"eager"`` / ``"aot_eager"`` backends (they trace
 exactly as the default backend does, without generating code); two losses go through
 the default inductor backend end to end.
@@ -18,12 +22,6 @@ from lossbook.catalog import CATALOG
 from lossbook.nn import BCEWithLogitsLoss, HuberLoss
 from lossbook.testing.examples import example_inputs
 
-#: Losses that still break the graph, and why (their modules are outside this change).
-NOT_FULLGRAPH = {
-    "ctc": "sequence._as_lengths turns the length tensors into Python ints",
-    "gradient_penalty": "it calls torch.autograd.grad inside the loss, which Dynamo does not trace",
-}
-
 
 def _example(name: str):
     example = example_inputs(name, 4, dtype=torch.float64)
@@ -31,29 +29,26 @@ def _example(name: str):
     return example
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(reason=NOT_FULLGRAPH[n], strict=True))
-        if n in NOT_FULLGRAPH
-        else n
-        for n in CATALOG
-    ],
-)
+@pytest.mark.parametrize("name", list(CATALOG))
 def test_every_loss_compiles_as_one_graph(name):
     torch._dynamo.reset()
     fn = CATALOG[name].fn
     example = _example(name)
+    kwargs = dict(example.kwargs)
+    # Dynamo cannot trace a torch.Generator (gradient_penalty's): both calls draw from the
+    # global generator, seeded alike.
+    kwargs.pop("generator", None)
     graph = torch.compile(fn, fullgraph=True, backend="eager")
-    torch.testing.assert_close(
-        graph(*example.args, **example.kwargs), fn(*example.args, **example.kwargs)
-    )
+    torch.manual_seed(0)
+    compiled_value = graph(*example.args, **kwargs)
+    torch.manual_seed(0)
+    torch.testing.assert_close(compiled_value, fn(*example.args, **kwargs))
 
 
 FIVE = ["mse", "huber", "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_divergence"]
 
 
-@pytest.mark.parametrize("name", FIVE)
+@pytest.mark.parametrize("name", [*FIVE, "ctc"])
 def test_closed_form_backward_traces_with_autograd(name):
     """aot_eager traces forward *and* the Function's backward into graphs."""
     torch._dynamo.reset()
@@ -66,6 +61,92 @@ def test_closed_form_backward_traces_with_autograd(name):
     ours = torch.autograd.grad(graph(*args, **example.kwargs), leaves)
     eager = torch.autograd.grad(fn(*args, **example.kwargs), leaves)
     torch.testing.assert_close(ours, eager)
+
+
+def _ctc_batch(concatenated: bool):
+    """Lengths below T and S, NaN in the frames past each input (never read), one impossible
+    alignment (3 repeated labels in 4 frames)."""
+    g = torch.Generator().manual_seed(5)
+    frames, batch, classes = 9, 4, 5
+    logits = torch.randn(frames, batch, classes, generator=g, dtype=torch.float64)
+    input_lengths = torch.tensor([9, 6, 4, 7])
+    target_lengths = torch.tensor([3, 2, 3, 0])
+    targets = torch.randint(1, classes, (batch, 4), generator=g)
+    targets[2, :3] = 2  # "222" needs 5 frames: p = 0
+    logits[6:, 1] = float("nan")  # padding past T_1 = 6
+    if concatenated:
+        targets = torch.cat([targets[n, :length] for n, length in enumerate(target_lengths)])
+    return logits, targets, input_lengths, target_lengths
+
+
+@pytest.mark.parametrize("concatenated", [False, True], ids=["padded", "concatenated"])
+@pytest.mark.parametrize("reduction", ["none", "mean"])
+def test_compiled_ctc_equals_eager(concatenated, reduction):
+    """While compiling, ctc runs every frame and pads to the targets' width (max T_n, max S_n
+    are data); the loss and the gradient must not change."""
+    logits, targets, input_lengths, target_lengths = _ctc_batch(concatenated)
+    kwargs = {"reduction": reduction, "zero_infinity": True}
+
+    def run(fn):
+        leaf = logits.clone().requires_grad_()
+        value = fn(leaf.log_softmax(2), targets, input_lengths, target_lengths, **kwargs)
+        (grad,) = torch.autograd.grad(value.sum(), leaf)
+        return value, grad
+
+    torch._dynamo.reset()
+    eager_value, eager_grad = run(lb.ctc)
+    graph_value, graph_grad = run(torch.compile(lb.ctc, fullgraph=True, backend="aot_eager"))
+    torch.testing.assert_close(graph_value, eager_value)
+    torch.testing.assert_close(graph_grad.nan_to_num(), eager_grad.nan_to_num())
+    assert eager_grad[:, 1].isnan().any() == graph_grad[:, 1].isnan().any()
+
+
+def _critic_and_batch():
+    torch.manual_seed(7)
+    critic = torch.nn.Sequential(
+        torch.nn.Linear(3, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1)
+    ).double()
+    g = torch.Generator().manual_seed(8)
+    real = torch.randn(6, 3, generator=g, dtype=torch.float64)
+    fake = torch.randn(6, 3, generator=g, dtype=torch.float64)
+    return critic, real, fake
+
+
+@pytest.mark.parametrize("backend", ["aot_eager", "inductor"])
+def test_compiled_gradient_penalty_has_the_eager_double_backward(backend):
+    """Compiled, the input gradient comes from torch.func.grad instead of autograd.grad: the
+    penalty and its gradient with respect to the critic's parameters must be the same."""
+    critic, real, fake = _critic_and_batch()
+    params = list(critic.parameters())
+
+    def run(fn):
+        torch.manual_seed(0)
+        penalty = fn(critic, real, fake, weight=10.0)
+        grads = torch.autograd.grad(penalty, params, allow_unused=True, materialize_grads=True)
+        return penalty, grads
+
+    torch._dynamo.reset()
+    eager = run(lb.gradient_penalty)
+    # inductor draws ε with its own random generator unless told to use eager's
+    with torch._inductor.config.patch(fallback_random=True):
+        graph = run(torch.compile(lb.gradient_penalty, fullgraph=True, backend=backend))
+    torch.testing.assert_close(graph, eager)
+    assert eager[1][0].abs().sum() > 0  # the penalty reaches the first layer's weights
+
+
+def test_gradient_penalty_with_a_generator_under_compile():
+    """fullgraph: an error that says what to do; plain compile: Dynamo runs it eagerly."""
+    critic, real, fake = _critic_and_batch()
+    torch._dynamo.reset()
+    graph = torch.compile(lb.gradient_penalty, fullgraph=True, backend="eager")
+    with pytest.raises(Exception, match="seed the global generator with torch.manual_seed"):
+        graph(critic, real, fake, generator=torch.Generator().manual_seed(1))
+    torch._dynamo.reset()
+    fallback = torch.compile(lb.gradient_penalty, backend="eager")
+    torch.testing.assert_close(
+        fallback(critic, real, fake, generator=torch.Generator().manual_seed(1)),
+        lb.gradient_penalty(critic, real, fake, generator=torch.Generator().manual_seed(1)),
+    )
 
 
 def test_value_checks_are_skipped_only_while_compiling():
@@ -146,3 +227,44 @@ def test_compiled_module_names():
         compiled.hubber  # noqa: B018
     with pytest.raises(TypeError, match="compile must be a bool"):
         HuberLoss(compile="yes")
+
+
+def test_ctc_recursions_are_sound_custom_operators():
+    """The α and β̂ loops are custom operators (one graph node each, not T unrolled steps):
+    opcheck tests their schema and that their fake versions match the real outputs."""
+    from lossbook import sequence
+
+    logits, targets, input_lengths, target_lengths = _ctc_batch(False)
+    log_probs = logits.nan_to_num().log_softmax(2)
+    l_prime = sequence._extended_labels(targets[:, :3], blank=0)
+    emit = log_probs.gather(2, l_prime.unsqueeze(0).expand(log_probs.shape[0], -1, -1))
+    skip = sequence._skip_log_mask(l_prime, 0, emit.dtype)
+    end_mask = sequence._end_mask(target_lengths, l_prime.shape[1], emit.dtype)
+    torch.library.opcheck(sequence._alpha_op, (emit, skip))
+    torch.library.opcheck(sequence._beta_op, (emit, skip, end_mask, input_lengths - 1))
+
+
+def test_compiled_ctc_graph_does_not_grow_with_the_number_of_frames():
+    """Unrolled, the time loop made a graph of ~10·T nodes (minutes of compiling at T = 200)."""
+    sizes = {}
+    graphs = []
+
+    def record(graph_module, example_inputs):
+        graphs.append(graph_module)
+        return graph_module.forward
+
+    for frames in (5, 40):
+        graphs.clear()
+
+        torch._dynamo.reset()
+        g = torch.Generator().manual_seed(frames)
+        log_probs = torch.randn(frames, 2, 4, generator=g).log_softmax(2)
+        targets = torch.tensor([[1, 2], [3, 3]])
+        torch.compile(lb.ctc, fullgraph=True, backend=record)(
+            log_probs, targets, torch.tensor([frames, frames - 1]), torch.tensor([2, 2])
+        )
+        (graph,) = graphs
+        sizes[frames] = len(graph.graph.nodes)
+        targets_called = [n.target for n in graph.graph.nodes if n.op == "call_function"]
+        assert torch.ops.lossbook.ctc_alpha.default in targets_called
+    assert sizes[5] == sizes[40], sizes
