@@ -538,4 +538,9 @@ def float32_under_autocast(fn: F_) -> F_:
         with torch.autocast(device_type, enabled=False):
             return fn(*args, **kwargs)
 
+    # torch.compile keeps its compiled graphs per *code object*, at most 8 of them
+    # (torch._dynamo.config.recompile_limit). Shared by thirty losses, this one wrapper's code
+    # would fill that after eight and every further loss would run eagerly, with only a
+    # logged warning. So each loss gets its own copy, named after it.
+    wrapper.__code__ = wrapper.__code__.replace(co_name=f"{fn.__name__}_under_autocast_policy")
     return wrapper  # type: ignore[return-value]

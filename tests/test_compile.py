@@ -45,6 +45,29 @@ def test_every_loss_compiles_as_one_graph(name):
     torch.testing.assert_close(compiled_value, fn(*example.args, **kwargs))
 
 
+def test_every_loss_compiles_in_one_process():
+    """Dynamo keeps at most 8 compiled graphs per code object (``recompile_limit``). When
+    thirty losses shared their autocast decorator's code, the ninth loss compiled in a
+    process silently ran eagerly -- the benchmark's "compiled" column was eager for most
+    losses. No ``torch._dynamo.reset()`` between losses here, as in a user's process."""
+    torch._dynamo.reset()
+    graphs = []
+
+    def record(graph_module, example_inputs):
+        graphs.append(graph_module)
+        return graph_module.forward
+
+    not_compiled = []
+    for name in CATALOG:
+        example = _example(name)
+        kwargs = {k: v for k, v in example.kwargs.items() if k != "generator"}
+        graphs.clear()
+        torch.compile(CATALOG[name].fn, backend=record)(*example.args, **kwargs)
+        if not graphs:
+            not_compiled.append(name)
+    assert not not_compiled, f"ran eagerly under torch.compile: {not_compiled}"
+
+
 FIVE = ["mse", "huber", "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_divergence"]
 
 
