@@ -209,6 +209,11 @@ def measure(pair: Pair, n: int, mode: str, device: torch.device, repeats: int) -
         args[i].requires_grad_(True)
     ours, theirs = pair.ours, pair.theirs
     if mode == "compiled":
+        # A fresh compile cache for each loss and size: Dynamo keeps compiled code per code
+        # object (F.cross_entropy's serves several counterparts), so without a reset a
+        # "first call" could reuse an earlier compile, or hit the recompile limit and run
+        # eagerly. The first call then times what a new input shape costs a user.
+        torch._dynamo.reset()
         ours, theirs = torch.compile(ours, dynamic=False), torch.compile(theirs, dynamic=False)
     runs = {
         "lossbook": common.forward_backward(ours, args, pair.grad),
