@@ -483,15 +483,11 @@ _LOW_PRECISION = (torch.float16, torch.bfloat16)
 
 
 def autocast_enabled(device_type: str) -> bool:
-    """Whether ``torch.autocast`` is active for ``device_type`` (any torch >= 2.2)."""
+    """Whether ``torch.autocast`` is active for ``device_type``."""
     try:
-        return bool(torch.is_autocast_enabled(device_type))
+        return bool(torch.is_autocast_enabled(device_type))  # (the device argument: torch 2.4)
     except RuntimeError:  # a device type autocast does not know (meta...)
         return False
-    except TypeError:  # torch < 2.4: no device argument
-        if device_type == "cpu":
-            return bool(torch.is_autocast_cpu_enabled())
-        return bool(torch.is_autocast_enabled()) if device_type == "cuda" else False
 
 
 def _first_device_type(values: Sequence[object]) -> str | None:

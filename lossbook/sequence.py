@@ -276,8 +276,8 @@ def _beta_recursion(emit: Tensor, skip: Tensor, end_mask: Tensor, last_frame: Te
 # where the plain functions would be unrolled into T steps (minutes of compiling at T = 200).
 # Eager calls run the functions above unchanged; the "fake" versions tell the compiler the
 # shape of the result without computing it.
-_alpha_op = torch.library.custom_op("lossbook::ctc_alpha", _alpha_recursion, mutates_args=())
-_beta_op = torch.library.custom_op("lossbook::ctc_beta", _beta_recursion, mutates_args=())
+_alpha_op = torch.library.custom_op("lossbook::ctc_alpha", mutates_args=())(_alpha_recursion)
+_beta_op = torch.library.custom_op("lossbook::ctc_beta", mutates_args=())(_beta_recursion)
 
 
 @_alpha_op.register_fake
