@@ -5,6 +5,10 @@
     python bench/bench_losses.py --device cuda    # the same on a GPU
     python bench/bench_losses.py --losses mse huber --sizes 1e7 --modes eager
 
+A full run (the second line) writes ``bench/results/<device>.md`` and ``.json``, and on
+the CPU the Performance page; any narrower run writes ``<device>-partial.md`` and
+``.json`` instead (ignored by git), so it never replaces the full results.
+
 For each loss and size it times forward+backward of lossbook's function and of
 its torch counterpart *interleaved* (lossbook, torch, lossbook, torch, ... in one
 process, so a burst of load from elsewhere hits both alike) and reports min /
@@ -16,8 +20,8 @@ lossbook is faster) and the peak extra memory of one forward+backward of each
 * memory: peak <= 2x the counterpart's (<= 2 input-sized tensors where the
   counterpart needs less than one).
 
-The report goes to ``bench/results/<device>.md`` and ``.json``, and on the CPU
-into ``book/performance.md``. A benchmark, not a test: numbers from a busy
+The report goes to ``bench/results/<device>.md`` and ``.json`` (a full run) or
+``<device>-partial.*`` (a narrower one), and a full CPU run into ``book/performance.md``. A benchmark, not a test: numbers from a busy
 machine are noisy, so the report records the load average and ``--note``.
 """
 
@@ -348,10 +352,28 @@ def summary(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+#: A full run -- every loss, these sizes, both modes -- is what the Performance page shows.
+FULL_SIZES, FULL_MODES = (1e3, 1e5, 1e7), ("eager", "compiled")
+
+
+def results_name(device: torch.device, args: argparse.Namespace) -> str:
+    """``<device>`` for a full run; ``<device>-partial`` (not on the page) for any narrower one.
+
+    So ``--quick`` or ``--losses huber`` never replaces the committed full results.
+    """
+    full = (
+        not args.quick
+        and set(args.losses) == {p.name for p in PAIRS}
+        and sorted(args.sizes) == sorted(FULL_SIZES)
+        and set(args.modes) == set(FULL_MODES)
+    )
+    return device.type if full else f"{device.type}-partial"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     common.add_options(parser)
-    parser.add_argument("--sizes", type=float, nargs="+", default=[1e3, 1e5, 1e7])
+    parser.add_argument("--sizes", type=float, nargs="+", default=list(FULL_SIZES))
     parser.add_argument(
         "--modes", nargs="+", default=["eager", "compiled"], choices=["eager", "compiled"]
     )
@@ -383,7 +405,8 @@ def main(argv: list[str] | None = None) -> int:
     report = table(results)
     print("\n" + report)
     common.RESULTS.mkdir(parents=True, exist_ok=True)
-    json_path = common.RESULTS / f"{device.type}.json"
+    name = results_name(device, args)
+    json_path = common.RESULTS / f"{name}.json"
     json_path.write_text(json.dumps({"machine": info, "results": results}, indent=1) + "\n")
     measured = dict.fromkeys(r["loss"] for r in results)
     counterparts = "; ".join(f"{p.name}: `{p.counterpart}`" for p in PAIRS if p.name in measured)
@@ -392,7 +415,8 @@ def main(argv: list[str] | None = None) -> int:
     for section in (side_by_side(results), summary(results)):
         if section:
             body += f"\n{section}\n"
-    common.write_report(device.type, f"Benchmark results ({device.type})", body)
+    title = f"Benchmark results ({device.type}{', partial run' if name != device.type else ''})"
+    common.write_report(name, title, body)
     return 0
 
 

@@ -78,3 +78,29 @@ def test_peak_memory_ignores_what_existed_before():
     peak = common.peak_memory(run, torch.device("cpu"))
     # x*x (saved for nothing: x is) plus the gradient 2x: two tensors of 400,000 bytes at most
     assert 400_000 <= peak <= 2 * 400_000 + 1024
+
+
+def test_only_a_full_run_replaces_the_committed_results():
+    """``--quick`` or ``--losses huber`` must not overwrite the full results on the page."""
+    import argparse
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        spec = importlib.util.spec_from_file_location(
+            "bench_losses", ROOT / "bench" / "bench_losses.py"
+        )
+        losses = sys.modules["bench_losses"] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(losses)  # (in sys.modules first: its dataclasses look it up)
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    every = [p.name for p in losses.PAIRS]
+
+    def name(**changes):
+        args = dict(quick=False, losses=every, sizes=[1e7, 1e3, 1e5], modes=["compiled", "eager"])
+        return losses.results_name(torch.device("cpu"), argparse.Namespace(**{**args, **changes}))
+
+    assert name() == "cpu"
+    assert name(quick=True) == "cpu-partial"
+    assert name(losses=["huber"]) == "cpu-partial"
+    assert name(sizes=[1e7]) == "cpu-partial"
+    assert name(modes=["eager"]) == "cpu-partial"
