@@ -10,7 +10,7 @@ than the N x N similarity matrix is materialised (no N x N x N tensor; only
 ``strategy="all"`` builds one, and says so). The report prints each peak next
 to the size of one N x N float32 matrix; min / median / max of ``--repeats``
 runs. Written to ``bench/results/scale-<device>.md`` (and, on the CPU, into the
-Performance page).
+Performance page); ``--quick`` writes ``scale-<device>-partial.md`` instead.
 """
 
 from __future__ import annotations
@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     info = common.machine(device, args.note)
     info["run"] = f"{'--quick' if args.quick else 'full'}, {args.repeats} repeats"
     body = f"{common.machine_lines(info)}\n\n" + "\n".join(lines) + f"\n\n{NOTE}"
-    common.write_report(f"scale-{device.type}", f"Scale ({device.type})", body)
+    # only a full run replaces the committed results (and the Performance page's copy)
+    name = f"scale-{device.type}" + ("-partial" if args.quick else "")
+    common.write_report(name, f"Scale ({device.type}{', --quick' if args.quick else ''})", body)
     return 0
 
 
