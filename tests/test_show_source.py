@@ -105,3 +105,40 @@ def test_strip_docstrings_rules():
 def test_methods_are_dedented():
     out = strip_docstrings(inspect.getsource(plot.Source._repr_markdown_))
     assert out.startswith("def _repr_markdown_(self)")
+
+
+BOOK = __import__("pathlib").Path(__file__).resolve().parents[1] / "book"
+SHOWN = re.compile(r"show_source\((lb(?:\.\w+)+)\)")
+APPLY = re.compile(r"\b(_\w+)\.apply\(")
+
+
+def _chapters_and_listings():
+    import json
+
+    for path in sorted(BOOK.glob("*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        yield path.name, SHOWN.findall(code)
+
+
+@pytest.mark.parametrize("chapter, listed", list(_chapters_and_listings()), ids=lambda v: str(v))
+def test_a_listed_loss_that_delegates_is_listed_with_its_function(chapter, listed):
+    """A loss whose body is checks plus ``_Something.apply(...)`` shows no formula: the
+    chapter that lists it must list ``_Something`` too (where the formula and its gradient
+    are). Chapters 1, 4 and 5 once showed only the wrapper while their text described the
+    arithmetic."""
+
+    def resolve(dotted: str):
+        obj = lossbook
+        for part in dotted.split(".")[1:]:
+            obj = getattr(obj, part)
+        return obj
+
+    shown = {resolve(name) for name in listed}
+    missing = []
+    for obj in list(shown):
+        module = inspect.getmodule(inspect.unwrap(obj))
+        for helper in APPLY.findall(show_source(obj).code):
+            if getattr(module, helper) not in shown:
+                missing.append(f"{obj.__name__} -> {module.__name__}.{helper}")
+    assert not missing, f"{chapter} lists a wrapper without the function doing the work: {missing}"
