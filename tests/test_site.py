@@ -351,6 +351,41 @@ def test_desktop_page_is_accessible(browser, server, page_path, record_property)
     assert not serious(violations), serious(violations)
 
 
+BROKEN_WORDS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll('.bd-article td, .bd-article th')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+      if (node.parentElement.closest('code, mjx-container, .math')) continue;
+      // a word: no space, and no hyphen, dash, slash or bracket (legitimate break points)
+      for (const m of node.textContent.matchAll(/[^\\s\\-‐–—\\/()\\[\\],;:]+/g)) {
+        if (m[0].length < 2) continue;
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_table_cells_keep_their_words_whole(browser, server, page_path):
+    """On a desktop screen no word or number in a table cell is split over two lines (the
+    benchmark tables once showed "0.034" / "6": prose's overflow-wrap reached the cells)."""
+    page, _, _ = open_page(browser, server, page_path)
+    try:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        broken = page.evaluate(BROKEN_WORDS)
+    finally:
+        page.close()
+    assert not broken, f"split across lines in table cells: {broken[:10]}"
+
+
 def test_axe_runs_and_can_fail(browser, server):
     """The check itself: a page with an unlabelled button is a serious violation."""
     page = browser.new_page()
