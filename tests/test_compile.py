@@ -45,17 +45,24 @@ def test_every_loss_compiles_as_one_graph(name):
     torch.testing.assert_close(compiled_value, fn(*example.args, **kwargs))
 
 
+def _recording_backend():
+    """A ``torch.compile`` backend that keeps each graph it is given and runs it as traced."""
+    graphs = []
+
+    def record(graph_module, example_inputs):
+        graphs.append(graph_module)
+        return graph_module.forward
+
+    return graphs, record
+
+
 def test_every_loss_compiles_in_one_process():
     """Dynamo keeps at most 8 compiled graphs per code object (``recompile_limit``). When
     thirty losses shared their autocast decorator's code, the ninth loss compiled in a
     process silently ran eagerly -- the benchmark's "compiled" column was eager for most
     losses. No ``torch._dynamo.reset()`` between losses here, as in a user's process."""
     torch._dynamo.reset()
-    graphs = []
-
-    def record(graph_module, example_inputs):
-        graphs.append(graph_module)
-        return graph_module.forward
+    graphs, record = _recording_backend()
 
     not_compiled = []
     for name in CATALOG:
@@ -270,11 +277,7 @@ def test_ctc_recursions_are_sound_custom_operators():
 def test_compiled_ctc_graph_does_not_grow_with_the_number_of_frames():
     """Unrolled, the time loop made a graph of ~10·T nodes (minutes of compiling at T = 200)."""
     sizes = {}
-    graphs = []
-
-    def record(graph_module, example_inputs):
-        graphs.append(graph_module)
-        return graph_module.forward
+    graphs, record = _recording_backend()
 
     for frames in (5, 40):
         graphs.clear()
