@@ -21,7 +21,8 @@ lossbook is faster) and the peak extra memory of one forward+backward of each
   counterpart needs less than one).
 
 The report goes to ``bench/results/<device>.md`` and ``.json`` (a full run) or
-``<device>-partial.*`` (a narrower one), and a full CPU run into ``book/performance.md``. A benchmark, not a test: numbers from a busy
+``<device>-partial.*`` (a narrower one), and a full CPU run into
+``book/performance.md``. A benchmark, not a test: numbers from a busy
 machine are noisy, so the report records the load average and ``--note``.
 """
 
@@ -375,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     common.add_options(parser)
     parser.add_argument("--sizes", type=float, nargs="+", default=list(FULL_SIZES))
     parser.add_argument(
-        "--modes", nargs="+", default=["eager", "compiled"], choices=["eager", "compiled"]
+        "--modes", nargs="+", default=list(FULL_MODES), choices=["eager", "compiled"]
     )
     parser.add_argument("--losses", nargs="+", default=[p.name for p in PAIRS])
     parser.add_argument("--repeats", type=int, help="timed runs per size (default: by size)")
