@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from typing import ClassVar
 
 from torch import Tensor, nn
 
@@ -46,7 +47,14 @@ from . import (
     segmentation,
     sequence,
 )
-from .checks import check_flag, check_int, check_reduction, check_tensor
+from .checks import (
+    Reduction,
+    check_flag,
+    check_int,
+    check_positive,
+    check_reduction,
+    check_tensor,
+)
 
 
 def _validate(fn: Callable[..., Tensor], settings: dict[str, object]) -> None:
@@ -129,10 +137,72 @@ def module_for(fn: Callable[..., Tensor], name: str) -> type[nn.Module]:
     return type(name, (nn.Module,), namespace)
 
 
+class LossModule(nn.Module):
+    """The base of every lossbook Module: settings at construction, tensors at call.
+
+    A subclass sets ``function`` (the loss it wraps), takes its hyper-parameters as
+    keyword-only ``__init__`` arguments with the function's defaults, validates them
+    there with the function's own :mod:`lossbook.checks`, stores each as an attribute
+    (a tensor setting as a buffer, so ``.to(device)`` moves it) and lists their names in
+    ``settings``; its ``forward`` takes the tensors only and returns ``self.loss(...)``.
+    Construction touches no global state (no random draws, no example inputs).
+    """
+
+    function: ClassVar[Callable[..., Tensor]]
+    #: The names of the hyper-parameters passed to ``function``, in its signature's order.
+    settings: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *, compile: bool = False) -> None:
+        super().__init__()
+        self.compile_loss = check_flag("compile", compile)  # (nn.Module.compile is a method)
+        self._compiled: Callable[..., Tensor] | None = None
+
+    def loss(self, *inputs: object) -> Tensor:
+        """``function(*inputs, **settings)``, through ``torch.compile`` if asked to."""
+        fn = type(self).function
+        if self.compile_loss:  # one compiled function per module, built on first use
+            if self._compiled is None:
+                from .compiled import compile_loss
+
+                self._compiled = compile_loss(fn)
+            fn = self._compiled
+        return fn(*inputs, **{name: getattr(self, name) for name in self.settings})
+
+    def extra_repr(self) -> str:
+        shown = [f"{name}={_shown(getattr(self, name))}" for name in self.settings]
+        return ", ".join(shown + (["compile=True"] if self.compile_loss else []))
+
+
+class HuberLoss(LossModule):
+    """Huber loss as a Module: ``HuberLoss(delta=d)(pred, target)`` is
+    :func:`lossbook.huber` ``(pred, target, delta=d)``.
+
+    Args:
+        delta: where the quadratic part meets the linear part (> 0).
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: ``pred`` and ``target`` the same shape ``(*)``; the output is a scalar, or
+    ``(*)`` with ``reduction="none"``.
+    """
+
+    function = staticmethod(regression.huber)
+    settings = ("delta", "reduction")
+
+    def __init__(
+        self, *, delta: float = 1.0, reduction: Reduction = "mean", compile: bool = False
+    ) -> None:
+        super().__init__(compile=compile)
+        self.delta = check_positive("delta", delta)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, pred: Tensor, target: Tensor) -> Tensor:
+        return self.loss(pred, target)
+
+
 # One line per loss, in the book's order.
 MSELoss = module_for(regression.mse, "MSELoss")
 MAELoss = module_for(regression.mae, "MAELoss")
-HuberLoss = module_for(regression.huber, "HuberLoss")
 LogCoshLoss = module_for(regression.log_cosh, "LogCoshLoss")
 QuantileLoss = module_for(regression.quantile, "QuantileLoss")
 CrossEntropyLoss = module_for(classification.cross_entropy, "CrossEntropyLoss")
@@ -204,4 +274,4 @@ MODULES: dict[str, type[nn.Module]] = {
     "PPOClipLoss": PPOClipLoss,
 }
 
-__all__ = [*MODULES, "L1Loss", "MODULES", "module_for"]
+__all__ = [*MODULES, "L1Loss", "MODULES", "LossModule", "module_for"]
