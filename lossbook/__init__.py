@@ -38,7 +38,17 @@ from .classification import (
 )
 from .divergence import gaussian_kl, kl_divergence
 from .metric import clip_loss, contrastive, info_nce, mine_triplets, nt_xent, triplet
-from .regression import huber, log_cosh, mae, mse, quantile
+from .regression import (
+    crps_gaussian,
+    gaussian_nll,
+    huber,
+    log_cosh,
+    mae,
+    mse,
+    poisson_nll,
+    quantile,
+    smooth_l1,
+)
 from .regularization import elastic_net_penalty, l1_penalty, l2_penalty
 from .segmentation import dice, dice_cross_entropy
 from .sequence import ctc, ctc_alpha, greedy_decode
@@ -66,6 +76,10 @@ __all__ = [
     "huber",
     "log_cosh",
     "quantile",
+    "smooth_l1",
+    "gaussian_nll",
+    "poisson_nll",
+    "crps_gaussian",
     # classification
     "cross_entropy",
     "binary_cross_entropy",

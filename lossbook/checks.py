@@ -272,6 +272,7 @@ def check_scalar(
     low_open: bool = False,
     high_open: bool = False,
     allow_none: bool = False,
+    allow_0d_tensor: bool = False,
     hint: str = "",
 ) -> float | None:
     """Validate a scalar hyper-parameter and return it as a Python ``float``.
@@ -284,14 +285,29 @@ def check_scalar(
     the value is finite and inside the bounds: ``low``/``high`` (``None`` for no
     bound), each closed unless ``low_open``/``high_open``. ``allow_none`` lets
     ``None`` through (an optional hyper-parameter, e.g. ``alpha=None``).
+    ``allow_0d_tensor`` accepts a 0-d real tensor and reads its value (``.item()``: no
+    gradient reaches it, and under ``torch.compile`` the read breaks the graph), for a
+    hyper-parameter that a helper computes as a tensor (Huber's ``delta`` from
+    :func:`lossbook.guide.huber_delta`).
     ``hint`` is appended to the type error (what to do instead).
     """
     if value is None and allow_none:
         return None
+    if (
+        allow_0d_tensor
+        and isinstance(value, Tensor)
+        and value.dim() == 0
+        and not (value.is_complex() or value.dtype == torch.bool)
+    ):
+        value = value.item()
     if not _is_real_number(value):
-        wanted = "a real number" + (" or None" if allow_none else "")
+        wanted = (
+            "a real number"
+            + (" or a 0-d tensor" if allow_0d_tensor else "")
+            + (" or None" if allow_none else "")
+        )
         extra = hint
-        if isinstance(value, Tensor) and value.dim() == 0 and not extra:
+        if isinstance(value, Tensor) and value.dim() == 0 and not extra and not allow_0d_tensor:
             extra = f"; pass a number ({name}=t.item())"
         raise TypeError(f"{name} must be {wanted}, got {_describe(value)}{extra}")
     number = float(value)  # type: ignore[arg-type]
@@ -360,9 +376,13 @@ def check_weight(
     return value
 
 
-def check_positive(name: str, value: float, *, allow_zero: bool = False) -> float:
+def check_positive(
+    name: str, value: float, *, allow_zero: bool = False, allow_0d_tensor: bool = False
+) -> float:
     """Raise unless the hyper-parameter is a finite number > 0 (or >= 0): :func:`check_scalar`."""
-    result = check_scalar(name, value, low=0, low_open=not allow_zero)
+    result = check_scalar(
+        name, value, low=0, low_open=not allow_zero, allow_0d_tensor=allow_0d_tensor
+    )
     assert result is not None
     return result
 

@@ -53,6 +53,7 @@ from .checks import (
     check_int,
     check_positive,
     check_reduction,
+    check_scalar,
     check_tensor,
 )
 
@@ -178,7 +179,8 @@ class HuberLoss(LossModule):
     :func:`lossbook.huber` ``(pred, target, delta=d)``.
 
     Args:
-        delta: where the quadratic part meets the linear part (> 0).
+        delta: where the quadratic part meets the linear part (> 0): a number, or a 0-d
+            tensor such as :func:`lossbook.guide.huber_delta` returns (stored as a float).
         reduction: ``"mean"``, ``"sum"`` or ``"none"``.
         compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
 
@@ -190,10 +192,14 @@ class HuberLoss(LossModule):
     settings = ("delta", "reduction")
 
     def __init__(
-        self, *, delta: float = 1.0, reduction: Reduction = "mean", compile: bool = False
+        self,
+        *,
+        delta: float | Tensor = 1.0,
+        reduction: Reduction = "mean",
+        compile: bool = False,
     ) -> None:
         super().__init__(compile=compile)
-        self.delta = check_positive("delta", delta)
+        self.delta = check_positive("delta", delta, allow_0d_tensor=True)  # huber_delta's tensor
         self.reduction = check_reduction(reduction)
 
     def forward(self, pred: Tensor, target: Tensor) -> Tensor:
@@ -275,3 +281,142 @@ MODULES: dict[str, type[nn.Module]] = {
 }
 
 __all__ = [*MODULES, "L1Loss", "MODULES", "LossModule", "module_for"]
+
+
+# --- reg additions ---
+class SmoothL1Loss(LossModule):
+    """Smooth L1 loss as a Module: ``SmoothL1Loss(beta=b)(pred, target)`` is
+    :func:`lossbook.smooth_l1` ``(pred, target, beta=b)`` (torch's ``SmoothL1Loss``).
+
+    Not ``HuberLoss(delta=b)``: smooth L1 is Huber divided by ``b`` (slope-1 tails).
+
+    Args:
+        beta: where the quadratic part meets the linear part (>= 0; 0 is the L1 loss).
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: ``pred`` and ``target`` the same shape ``(*)``; the output is a scalar, or
+    ``(*)`` with ``reduction="none"``.
+    """
+
+    function = staticmethod(regression.smooth_l1)
+    settings = ("beta", "reduction")
+
+    def __init__(
+        self, *, beta: float = 1.0, reduction: Reduction = "mean", compile: bool = False
+    ) -> None:
+        super().__init__(compile=compile)
+        self.beta = check_positive("beta", beta, allow_zero=True)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, pred: Tensor, target: Tensor) -> Tensor:
+        return self.loss(pred, target)
+
+
+class GaussianNLLLoss(LossModule):
+    """Gaussian negative log-likelihood as a Module: ``GaussianNLLLoss(...)(mean, target,
+    var)`` is :func:`lossbook.gaussian_nll` (torch's ``GaussianNLLLoss`` at ``beta=0``).
+
+    Args:
+        eps: the smallest variance used (``var`` is clamped to it), > 0.
+        full: add the constant ``½ log 2π``.
+        beta: the β-NLL exponent in ``[0, 1]`` (Seitzer et al., 2022); 0 is the plain NLL.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: ``mean`` and ``target`` ``(*)``; ``var`` the same, or shared along one
+    dimension (see :func:`lossbook.gaussian_nll`); the output is a scalar, or ``(*)``
+    with ``reduction="none"``.
+    """
+
+    function = staticmethod(regression.gaussian_nll)
+    settings = ("eps", "full", "beta", "reduction")
+
+    def __init__(
+        self,
+        *,
+        eps: float = 1e-6,
+        full: bool = False,
+        beta: float = 0.0,
+        reduction: Reduction = "mean",
+        compile: bool = False,
+    ) -> None:
+        super().__init__(compile=compile)
+        self.eps = check_positive("eps", eps)
+        self.full = check_flag("full", full)
+        self.beta = check_scalar("beta", beta, low=0.0, high=1.0)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, mean: Tensor, target: Tensor, var: Tensor) -> Tensor:
+        return self.loss(mean, target, var)
+
+
+class PoissonNLLLoss(LossModule):
+    """Poisson negative log-likelihood as a Module: ``PoissonNLLLoss(...)(pred, target)`` is
+    :func:`lossbook.poisson_nll` (torch's ``PoissonNLLLoss``).
+
+    Args:
+        log_input: whether ``pred`` is the log-rate (default) or the rate.
+        full: add Stirling's approximation of ``log y!``.
+        eps: added to the rate inside the log when ``log_input=False``, > 0.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: ``pred`` and ``target`` (counts ``>= 0``) the same shape ``(*)``; the output
+    is a scalar, or ``(*)`` with ``reduction="none"``.
+    """
+
+    function = staticmethod(regression.poisson_nll)
+    settings = ("log_input", "full", "eps", "reduction")
+
+    def __init__(
+        self,
+        *,
+        log_input: bool = True,
+        full: bool = False,
+        eps: float = 1e-8,
+        reduction: Reduction = "mean",
+        compile: bool = False,
+    ) -> None:
+        super().__init__(compile=compile)
+        self.log_input = check_flag("log_input", log_input)
+        self.full = check_flag("full", full)
+        self.eps = check_positive("eps", eps)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, pred: Tensor, target: Tensor) -> Tensor:
+        return self.loss(pred, target)
+
+
+class CRPSGaussianLoss(LossModule):
+    """The CRPS of a normal forecast as a Module: ``CRPSGaussianLoss()(mean, std, target)``
+    is :func:`lossbook.crps_gaussian`.
+
+    Args:
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: ``mean``, ``std`` (> 0) and ``target`` the same shape ``(*)``; the output is a
+    scalar, or ``(*)`` with ``reduction="none"``.
+    """
+
+    function = staticmethod(regression.crps_gaussian)
+    settings = ("reduction",)
+
+    def __init__(self, *, reduction: Reduction = "mean", compile: bool = False) -> None:
+        super().__init__(compile=compile)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, mean: Tensor, std: Tensor, target: Tensor) -> Tensor:
+        return self.loss(mean, std, target)
+
+
+MODULES.update(
+    {
+        "SmoothL1Loss": SmoothL1Loss,
+        "GaussianNLLLoss": GaussianNLLLoss,
+        "PoissonNLLLoss": PoissonNLLLoss,
+        "CRPSGaussianLoss": CRPSGaussianLoss,
+    }
+)
+__all__ += ["SmoothL1Loss", "GaussianNLLLoss", "PoissonNLLLoss", "CRPSGaussianLoss"]

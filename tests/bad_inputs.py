@@ -593,6 +593,109 @@ RULES += [
         TypeError,
         r"^target must have a floating-point dtype, got torch\.int64; convert with target\.float\(\)$",
     ),
+    BadInput(
+        "hyper-parameter",
+        "huber: delta as a 1-D tensor (a 0-d one, as huber_delta returns, is accepted)",
+        lambda: lb.huber(_z(2), _z(2), delta=torch.ones(2)),
+        TypeError,
+        r"^delta must be a real number or a 0-d tensor, got a torch\.Tensor of shape \(2,\)$",
+    ),
+    BadInput(
+        "accepted",
+        "huber: delta as a 0-d tensor (what lossbook.guide.huber_delta returns)",
+        lambda: lb.huber(_z(2), torch.tensor([0.5, 3.0]), delta=torch.tensor(1.0)),
+        None,
+        r"",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "smooth_l1: a negative beta",
+        lambda: lb.smooth_l1(_z(3), _z(3), beta=-1.0),
+        ValueError,
+        r"^beta must be a finite number >= 0, got -1\.0$",
+    ),
+    BadInput(
+        "shape",
+        "gaussian_nll: var that would broadcast beyond torch's shared-variance shapes",
+        lambda: lb.gaussian_nll(_z(4, 3), _z(4, 3), torch.ones(3)),
+        ValueError,
+        r"^var must have mean's shape \(4, 3\), that shape without its last dimension, or that "
+        r"shape with one dimension equal to 1 \(a variance shared along it\), got \(3,\); "
+        r"lossbook never broadcasts further$",
+    ),
+    BadInput(
+        "accepted",
+        "gaussian_nll: var (N, 1), one variance per row shared by its D outputs, as torch",
+        lambda: lb.gaussian_nll(_z(4, 3), _z(4, 3), torch.ones(4, 1)),
+        None,
+        r"",
+    ),
+    BadInput(
+        "dtype",
+        "gaussian_nll: var as a Python float (torch accepts it; pass a tensor)",
+        lambda: lb.gaussian_nll(_z(3), _z(3), 1.0),
+        TypeError,
+        r"^var must be a torch\.Tensor, got float$",
+    ),
+    BadInput(
+        "probabilities",
+        "gaussian_nll: a negative variance",
+        lambda: lb.gaussian_nll(_z(2), _z(2), torch.tensor([1.0, -0.5])),
+        ValueError,
+        r"^var must hold variances >= 0, got a minimum of -0\.5; predict log-variances and "
+        r"pass their exp\(\), or a softplus$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "gaussian_nll: beta outside [0, 1]",
+        lambda: lb.gaussian_nll(_z(2), _z(2), torch.ones(2), beta=1.5),
+        ValueError,
+        r"^beta must lie in \[0\.0, 1\.0\], got 1\.5$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "gaussian_nll: a zero eps",
+        lambda: lb.gaussian_nll(_z(2), _z(2), torch.ones(2), eps=0.0),
+        ValueError,
+        r"^eps must be a finite number > 0, got 0\.0$",
+    ),
+    BadInput(
+        "labels",
+        "poisson_nll: a negative count",
+        lambda: lb.poisson_nll(_z(2), torch.tensor([1.0, -2.0])),
+        ValueError,
+        r"^target must hold counts >= 0, got a minimum of -2$",
+    ),
+    BadInput(
+        "probabilities",
+        "poisson_nll: a negative rate with log_input=False",
+        lambda: lb.poisson_nll(torch.tensor([1.0, -0.5]), _z(2), log_input=False),
+        ValueError,
+        r"^pred must hold rates >= 0 when log_input=False, got a minimum of -0\.5; pass "
+        r"log-rates with log_input=True$",
+    ),
+    BadInput(
+        "dtype",
+        "poisson_nll: log_input given as a string",
+        lambda: lb.poisson_nll(_z(2), _z(2), log_input="False"),
+        TypeError,
+        r"^log_input must be a bool \(True or False\), got str 'False'$",
+    ),
+    BadInput(
+        "probabilities",
+        "crps_gaussian: a zero standard deviation",
+        lambda: lb.crps_gaussian(_z(2), torch.tensor([1.0, 0.0]), _z(2)),
+        ValueError,
+        r"^std must hold standard deviations > 0, got a minimum of 0$",
+    ),
+    BadInput(
+        "shape",
+        "crps_gaussian: std of another shape than the target",
+        lambda: lb.crps_gaussian(_z(3), torch.ones(3, 1), _z(3)),
+        ValueError,
+        r"^std and target must have the same shape, got std \(3, 1\) and target \(3,\); "
+        r"lossbook never broadcasts \(did you mean std\.squeeze\(-1\)\?\)$",
+    ),
     # --- classification (tests/test_classification.py) ---------------------------------------
     BadInput(
         "shape",

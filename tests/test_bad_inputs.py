@@ -65,6 +65,9 @@ def _call(name, **kwargs):
 
 
 FLOATS = _hyper_parameters(float)
+#: Hyper-parameters that also take a 0-d tensor: Huber's delta, which
+#: lossbook.guide.huber_delta computes as one (issue 28, item 4).
+ACCEPT_0D_TENSOR = {("huber", "delta")}
 FLAGS = _hyper_parameters(bool)
 INTS = _hyper_parameters(int)
 
@@ -79,12 +82,19 @@ def test_the_uniform_checks_see_every_kind_of_hyper_parameter():
 def test_float_hyper_parameters_are_validated_alike(loss, param, default):
     import numpy as np
 
-    for bad, shown in (("0.1", "str '0.1'"), (True, "bool True"), (torch.tensor(0.1), "a torch")):
+    takes_0d = (loss, param) in ACCEPT_0D_TENSOR
+    bads = [("0.1", "str '0.1'"), (True, "bool True"), (torch.tensor(0.1), "a torch")]
+    for bad, shown in bads[:2] if takes_0d else bads:
         with pytest.raises(TypeError) as caught:
             _call(loss, **{param: bad})
         assert re.match(
-            rf"{param} must be a real number( or None)?, got {re.escape(shown)}", str(caught.value)
+            rf"{param} must be a real number( or a 0-d tensor)?( or None)?, got {re.escape(shown)}",
+            str(caught.value),
         ), str(caught.value)
+    if takes_0d:  # the tensor's value is used: the float's result
+        torch.testing.assert_close(
+            _call(loss, **{param: torch.tensor(default)}), _call(loss, **{param: default})
+        )
     with pytest.raises(ValueError, match=rf"^{param} must (be a finite number|lie in)"):
         _call(loss, **{param: float("nan")})
     # any real number type is a number: NumPy float32 and float64 give the float's result

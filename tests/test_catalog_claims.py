@@ -109,6 +109,12 @@ def test_defaults_match_torch():
 
     pairs = [
         (lossbook.huber, "delta", F.huber_loss, "delta"),
+        (lossbook.smooth_l1, "beta", F.smooth_l1_loss, "beta"),
+        (lossbook.gaussian_nll, "eps", F.gaussian_nll_loss, "eps"),
+        (lossbook.gaussian_nll, "full", F.gaussian_nll_loss, "full"),
+        (lossbook.poisson_nll, "log_input", F.poisson_nll_loss, "log_input"),
+        (lossbook.poisson_nll, "full", F.poisson_nll_loss, "full"),
+        (lossbook.poisson_nll, "eps", F.poisson_nll_loss, "eps"),
         (lossbook.cross_entropy, "ignore_index", F.cross_entropy, "ignore_index"),
         (lossbook.cross_entropy, "label_smoothing", F.cross_entropy, "label_smoothing"),
         (lossbook.ctc, "blank", F.ctc_loss, "blank"),
@@ -286,6 +292,10 @@ PINNED_DEFAULTS = {
     "huber": {"delta": 1.0},
     "log_cosh": {},
     "quantile": {"q": 0.5, "crossing_penalty": None},
+    "smooth_l1": {"beta": 1.0},
+    "gaussian_nll": {"eps": 1e-06, "full": False, "beta": 0.0},
+    "poisson_nll": {"log_input": True, "full": False, "eps": 1e-08},
+    "crps_gaussian": {},
     "cross_entropy": {"weight": None, "ignore_index": -100, "label_smoothing": 0.0},
     "binary_cross_entropy": {"weight": None},
     "binary_cross_entropy_with_logits": {"weight": None, "pos_weight": None},

@@ -73,8 +73,50 @@ def example_inputs(
         target = pred.clone() if perfect else rnd(n)
         return Example([pred, target], none_shape=(n,), batch_dims=(0, 0))
 
-    for loss in ("mse", "mae", "huber", "log_cosh", "quantile"):
+    for loss in ("mse", "mae", "huber", "log_cosh", "quantile", "smooth_l1"):
         builders[loss] = regression
+
+    def positive(*shape: int) -> Tensor:  # variances, standard deviations: in [0.1, 2.1)
+        return (0.1 + 2 * torch.rand(*shape, generator=gen, dtype=torch.float64)).to(
+            dtype=dtype, device=device
+        )
+
+    def gaussian_nll() -> Example | None:
+        if perfect:
+            return None  # no lower bound: σ² → 0 at a perfect mean sends the loss to −∞
+        return Example(
+            [rnd(n), rnd(n), positive(n)],
+            none_shape=(n,),
+            differentiable=(0, 2),
+            batch_dims=(0, 0, 0),
+        )
+
+    builders["gaussian_nll"] = gaussian_nll
+
+    def poisson_nll() -> Example | None:
+        if perfect:
+            return None  # the minimum e^s − y·s at s = log y is not 0
+        log_rate = rnd(n).clamp(-20.0, 20.0)  # e^s stays finite at every scale
+        counts = torch.poisson(torch.full((n,), 3.0, dtype=torch.float64), generator=gen)
+        return Example(
+            [log_rate, counts.to(dtype=dtype, device=device)],
+            none_shape=(n,),
+            batch_dims=(0, 0),
+        )
+
+    builders["poisson_nll"] = poisson_nll
+
+    def crps_gaussian() -> Example | None:
+        if perfect:
+            return None  # the score of a spread-out forecast is > 0 even at y = μ
+        return Example(
+            [rnd(n), positive(n), rnd(n)],
+            none_shape=(n,),
+            differentiable=(0, 1),
+            batch_dims=(0, 0, 0),
+        )
+
+    builders["crps_gaussian"] = crps_gaussian
 
     def multiclass(name: str) -> Callable[[], Example | None]:
         def build() -> Example | None:
