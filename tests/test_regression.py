@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -286,3 +288,217 @@ def test_multi_quantile_learns_an_interval():
 def test_multi_quantile_bad_inputs(kwargs, error, pattern):
     with pytest.raises(error, match=pattern):
         lb.quantile(torch.zeros(4, 2), torch.zeros(4), **kwargs)
+
+
+# --- smooth L1, Gaussian NLL, Poisson NLL, CRPS (issue 24) ----------------------------------
+def np_gaussian_nll(mean, target, var, eps=1e-6, full=False, beta=0.0):
+    v = np.maximum(var, eps)
+    loss = 0.5 * (np.log(v) + (mean - target) ** 2 / v)
+    if full:
+        loss = loss + 0.5 * np.log(2 * np.pi)
+    return loss * v**beta
+
+
+def np_poisson_nll(pred, target, log_input=True, full=False, eps=1e-8):
+    loss = np.exp(pred) - target * pred if log_input else pred - target * np.log(pred + eps)
+    if full:
+        y = np.where(target > 1, target, 1.0)
+        loss = loss + np.where(target > 1, y * np.log(y) - y + 0.5 * np.log(2 * np.pi * y), 0.0)
+    return loss
+
+
+def np_crps_gaussian(mean, std, target):
+    """Gneiting & Raftery (2007), eq. (21), with math.erf for Φ."""
+    z = (target - mean) / std
+    cdf = 0.5 * (1 + np.vectorize(math.erf)(z / math.sqrt(2)))
+    pdf = np.exp(-0.5 * z**2) / math.sqrt(2 * math.pi)
+    return std * (z * (2 * cdf - 1) + 2 * pdf - 1 / math.sqrt(math.pi))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("beta", [0.0, 0.5, 1.0, 2.5])
+def test_smooth_l1_matches_torch(beta, reduction, device):
+    pred, target = pair(device=device)
+    ours = lb.smooth_l1(pred, target, beta=beta, reduction=reduction)
+    theirs = F.smooth_l1_loss(pred, target, beta=beta, reduction=reduction)
+    torch.testing.assert_close(ours, theirs, rtol=1e-12, atol=1e-12)
+    (g_ours,) = torch.autograd.grad(ours.sum(), pred)
+    (g_theirs,) = torch.autograd.grad(theirs.sum(), pred)
+    torch.testing.assert_close(g_ours, g_theirs, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("beta", [0.3, 1.0, 4.0])
+def test_smooth_l1_is_huber_divided_by_delta(beta):
+    """torch's trap: SmoothL1Loss(beta=b) = HuberLoss(delta=b) / b, not HuberLoss(delta=b)."""
+    pred, target = pair()
+    torch.testing.assert_close(
+        lb.smooth_l1(pred, target, beta=beta, reduction="none"),
+        lb.huber(pred, target, delta=beta, reduction="none") / beta,
+    )
+
+
+VAR_SHAPES = [(4, 5), (4, 1), (1, 5), (4,)]  # per element; shared by a row, a column, the last dim
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("full", [False, True])
+@pytest.mark.parametrize("var_shape", VAR_SHAPES, ids=str)
+def test_gaussian_nll_matches_torch(var_shape, full, reduction, device):
+    mean, target = pair(device=device)
+    var = (torch.rand(var_shape, dtype=torch.float64, device=device) + 0.05).requires_grad_()
+    with torch.no_grad():
+        var.view(-1)[0] = 1e-9  # one entry below eps: clamped, and the gradient passes through
+    ours = lb.gaussian_nll(mean, target, var, full=full, reduction=reduction)
+    theirs = F.gaussian_nll_loss(mean, target, var, full=full, reduction=reduction)
+    torch.testing.assert_close(ours, theirs, rtol=1e-12, atol=1e-12)
+    grads_ours = torch.autograd.grad(ours.sum(), (mean, var))
+    grads_theirs = torch.autograd.grad(theirs.sum(), (mean, var))
+    for a, b in zip(grads_ours, grads_theirs, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("beta", [0.0, 0.5, 1.0])
+@pytest.mark.parametrize("full", [False, True])
+def test_gaussian_nll_matches_numpy(beta, full):
+    mean, target = pair()
+    var = torch.rand(4, 5, dtype=torch.float64) * 3 + 1e-8
+    ours = lb.gaussian_nll(mean, target, var, full=full, beta=beta, reduction="none")
+    ref = np_gaussian_nll(mean.detach().numpy(), target.numpy(), var.numpy(), full=full, beta=beta)
+    np.testing.assert_allclose(ours.detach().numpy(), ref, rtol=1e-12)
+
+
+@pytest.mark.parametrize("beta", [0.0, 0.5, 1.0])
+def test_beta_nll_gradients(beta):
+    """β-NLL (Seitzer et al. 2022): the weight var^β is not differentiated, so
+    ∂ℓ/∂μ = (μ − y)/σ^{2(1−β)} and ∂ℓ/∂σ² = σ^{2β}·½(1/σ² − (μ − y)²/σ⁴)."""
+    mean, target = pair()
+    var = (torch.rand(4, 5, dtype=torch.float64) * 3 + 0.1).requires_grad_()
+    loss = lb.gaussian_nll(mean, target, var, beta=beta, reduction="sum")
+    g_mean, g_var = torch.autograd.grad(loss, (mean, var))
+    m, y, v = mean.detach().numpy(), target.numpy(), var.detach().numpy()
+    np.testing.assert_allclose(g_mean.numpy(), (m - y) / v ** (1 - beta), rtol=1e-12)
+    np.testing.assert_allclose(
+        g_var.numpy(), v**beta * 0.5 * (1 / v - (m - y) ** 2 / v**2), rtol=1e-10
+    )
+    if beta == 1.0:  # β = 1: the mean's gradient is MSE's (halved)
+        (g_mse,) = torch.autograd.grad(0.5 * lb.mse(mean, target, reduction="sum"), mean)
+        torch.testing.assert_close(g_mean, g_mse)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("full", [False, True])
+@pytest.mark.parametrize("log_input", [True, False])
+def test_poisson_nll_matches_torch_and_numpy(log_input, full, reduction, device):
+    gen = torch.Generator().manual_seed(1)
+    counts = torch.poisson(torch.full((4, 5), 3.0, dtype=torch.float64), generator=gen)
+    counts[0, :3] = torch.tensor([0.0, 1.0, 2.0])  # both sides of the Stirling mask y > 1
+    raw = torch.randn(4, 5, dtype=torch.float64, generator=gen)
+    pred = (raw.clone() if log_input else raw.abs() + 1e-3).to(device).requires_grad_()
+    target = counts.to(device)
+    ours = lb.poisson_nll(pred, target, log_input=log_input, full=full, reduction=reduction)
+    theirs = F.poisson_nll_loss(pred, target, log_input=log_input, full=full, reduction=reduction)
+    torch.testing.assert_close(ours, theirs, rtol=1e-12, atol=1e-12)
+    (g_ours,) = torch.autograd.grad(ours.sum(), pred)
+    (g_theirs,) = torch.autograd.grad(theirs.sum(), pred)
+    torch.testing.assert_close(g_ours, g_theirs, rtol=1e-12, atol=1e-12)
+    ref = np_poisson_nll(raw.numpy() if log_input else raw.abs().numpy() + 1e-3, counts.numpy(),
+                         log_input=log_input, full=full)  # fmt: skip
+    np.testing.assert_allclose(ours.detach().cpu().numpy(), np_reduce(ref, reduction), rtol=1e-12)
+
+
+def test_poisson_nll_full_approximates_the_exact_likelihood():
+    """With full=True the loss is −log P(y) up to Stirling's error (< 1/(12y)) for y > 1."""
+    counts = torch.arange(2.0, 40.0, dtype=torch.float64)
+    rate = torch.full_like(counts, 7.0)
+    exact = -torch.distributions.Poisson(rate).log_prob(counts)
+    ours = lb.poisson_nll(rate.log(), counts, full=True, reduction="none")
+    assert ((exact - ours).abs() <= 1 / (12 * counts)).all()
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_crps_gaussian_matches_numpy(reduction, device):
+    gen = torch.Generator().manual_seed(2)
+    mean, target = 3 * torch.randn(2, 50, generator=gen, dtype=torch.float64)
+    std = 0.05 + 2 * torch.rand(50, generator=gen, dtype=torch.float64)
+    ours = lb.crps_gaussian(mean.to(device), std.to(device), target.to(device), reduction=reduction)
+    ref = np_reduce(np_crps_gaussian(mean.numpy(), std.numpy(), target.numpy()), reduction)
+    np.testing.assert_allclose(ours.cpu().numpy(), ref, rtol=1e-12, atol=1e-14)
+
+
+def test_crps_gaussian_is_the_pinball_loss_integrated_over_levels():
+    """CRPS(F, y) = 2 ∫₀¹ ℓ_q(y − F⁻¹(q)) dq, and = ∫ (F(x) − 1[x ≥ y])² dx (Gneiting &
+    Raftery 2007): both integrals by the midpoint rule in float64, against the closed form."""
+    mean = torch.tensor([0.0, 1.0, -2.0, 0.5], dtype=torch.float64)
+    std = torch.tensor([1.0, 0.3, 2.0, 1.5], dtype=torch.float64)
+    target = torch.tensor([0.0, 1.8, 3.0, -4.0], dtype=torch.float64)
+    closed = lb.crps_gaussian(mean, std, target, reduction="none")
+    # levels q = Φ(u), so dq = φ(u) du and the quantile F⁻¹(q) = μ + σu (the tails are in reach)
+    u = torch.linspace(-12, 12, 400_001, dtype=torch.float64)
+    levels, density = torch.special.ndtr(u), torch.exp(-0.5 * u**2) / math.sqrt(2 * math.pi)
+    r = target[:, None] - (mean[:, None] + std[:, None] * u)  # y − F⁻¹(q)
+    pinball = torch.maximum(levels * r, (levels - 1) * r)  # ℓ_q, written out
+    torch.testing.assert_close(
+        2 * torch.trapezoid(pinball * density, u, dim=1), closed, rtol=1e-8, atol=0
+    )
+    # ∫ (F(x) − 1[x ≥ y])² dx, split at y where the step is: ∫_{−∞}^y F² + ∫_y^∞ (1 − F)²
+    s = torch.linspace(0, 40, 400_001, dtype=torch.float64)  # distances from y, in units of σ
+    below = torch.special.ndtr((target[:, None] - std[:, None] * s - mean[:, None]) / std[:, None])
+    above = torch.special.ndtr((target[:, None] + std[:, None] * s - mean[:, None]) / std[:, None])
+    integral = std * torch.trapezoid(below**2 + (1 - above) ** 2, s, dim=1)
+    torch.testing.assert_close(integral, closed, rtol=1e-8, atol=0)
+
+
+def test_crps_gaussian_tends_to_the_absolute_error_and_is_proper():
+    gen = torch.Generator().manual_seed(3)
+    mean, target = torch.randn(2, 100, generator=gen, dtype=torch.float64)
+    tiny = torch.full_like(mean, 1e-9)
+    torch.testing.assert_close(
+        lb.crps_gaussian(mean, tiny, target, reduction="none"), (target - mean).abs(), atol=1e-8,
+        rtol=0,
+    )  # fmt: skip
+    # proper: for y ~ N(0, 1), the expected score is smallest at the true (μ, σ) = (0, 1)
+    y = torch.randn(200_000, generator=gen, dtype=torch.float64)
+
+    def expected(m, s):
+        return lb.crps_gaussian(torch.full_like(y, m), torch.full_like(y, s), y).item()
+
+    best = expected(0.0, 1.0)
+    assert all(best < expected(m, s) for m, s in ((0.2, 1.0), (0.0, 0.8), (0.0, 1.25)))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda p, t, v: lb.smooth_l1(p, t, beta=0.7),
+        lambda p, t, v: lb.gaussian_nll(p, t, v),
+        lambda p, t, v: lb.gaussian_nll(p, t, v, full=True),
+        lambda p, t, v: lb.poisson_nll(p, t.abs().round()),
+        lambda p, t, v: lb.poisson_nll(v, t.abs().round(), log_input=False, full=True),
+        lambda p, t, v: lb.crps_gaussian(p, v, t),
+    ],
+    ids=["smooth_l1", "gaussian_nll", "gaussian_nll_full", "poisson_nll", "poisson_rate", "crps"],
+)
+def test_new_losses_gradcheck(call):
+    # (β-NLL is not here: its weight is detached on purpose, so finite differences see a
+    # gradient that autograd does not; test_beta_nll_gradients checks it against the formula)
+    gen = torch.Generator().manual_seed(4)
+    p = torch.randn(6, dtype=torch.float64, generator=gen).requires_grad_()
+    t = 3 * torch.randn(6, dtype=torch.float64, generator=gen)
+    v = (0.2 + torch.rand(6, dtype=torch.float64, generator=gen)).requires_grad_()
+    assert torch.autograd.gradcheck(lambda p, v: call(p, t, v), (p, v))
+
+
+def test_huber_delta_feeds_huber_and_huber_loss_alike():
+    """Issue 28, item 4: the helper's 0-d tensor is accepted by the function and the Module,
+    at construction and at call, and gives the float's result."""
+    from lossbook.guide import huber_delta
+
+    pred, target = pair()
+    delta = huber_delta(target - pred.detach())
+    assert isinstance(delta, torch.Tensor) and delta.dim() == 0
+    expected = lb.huber(pred, target, delta=delta.item())
+    torch.testing.assert_close(lb.huber(pred, target, delta=delta), expected)
+    module = lb.nn.HuberLoss(delta=delta)
+    assert type(module.delta) is float and module.delta == delta.item()
+    torch.testing.assert_close(module(pred, target), expected)
+    assert repr(module) == f"HuberLoss(delta={delta.item()!r}, reduction='mean')"
