@@ -55,12 +55,16 @@ __all__ = [
 
 
 def _check_class_weight(
-    weight: Tensor | None, num_classes: int, logits: Tensor, name: str = "weight"
+    weight: Tensor | None,
+    num_classes: int,
+    logits: Tensor,
+    name: str = "weight",
+    input_name: str = "logits",
 ) -> Tensor | None:
     return check_weight(
         name,
         weight,
-        input_name="logits",
+        input_name=input_name,
         input=logits,
         shape=(num_classes,),
         what="one weight per class",
@@ -82,19 +86,35 @@ def _check_element_weight(
     )
 
 
+#: What one entry of each multi-class input is called in the messages (singular, plural).
+_UNITS = {
+    "logits": ("logit", "logits"),
+    "log_probs": ("log-probability", "log-probabilities"),
+    "probs": ("probability", "probabilities"),
+    "scores": ("score", "scores"),
+}
+
+
 def _check_logits(
-    logits: Tensor, target: Tensor | None = None, *, binary: str = "", unbatched: bool = False
+    logits: Tensor,
+    target: Tensor | None = None,
+    *,
+    binary: str = "",
+    unbatched: bool = False,
+    input_name: str = "logits",
 ) -> None:
-    """Validate batched multi-class logits of shape (N, C, d1, ...).
+    """Validate batched multi-class inputs of shape (N, C, d1, ...) (logits by default).
 
     ``binary`` names the loss to use instead when (N,) logits come with an (N,)
     target: one logit per example is a binary problem, not a one-class softmax.
     ``unbatched``: the loss accepts (C,) logits (so a 1-D input is a target problem).
+    ``input_name``: the argument's name (``logits``, ``log_probs``, ``probs``, ``scores``).
     """
-    check_tensor("logits", logits)
+    check_tensor(input_name, logits)
     if logits.dim() >= 2:
         return
     shape = tuple(logits.shape)
+    one, many = _UNITS[input_name]
     if (
         logits.dim() == 1
         and isinstance(target, Tensor)
@@ -102,24 +122,24 @@ def _check_logits(
         and not target.is_floating_point()
     ):
         raise ValueError(
-            f"logits of shape {shape} with a target of the same shape look like one logit "
-            f"per example (a binary problem), but this loss needs a class dimension: "
-            f"use {binary}(logits, target.float()), or give two logits per example, "
+            f"{input_name} of shape {shape} with a target of the same shape look like one "
+            f"{one} per example (a binary problem), but this loss needs a class dimension: "
+            f"use {binary}({input_name}, target.float()), or give two {many} per example, "
             f"shape ({shape[0]}, 2)"
         )
     if logits.dim() == 1 and unbatched and isinstance(target, Tensor):
         raise ValueError(
-            f"logits of shape {shape} are one unbatched example with C={shape[0]} classes: "
-            f"target must then be a 0-d class index or ({shape[0]},) class probabilities, "
-            f"got {target.dtype} of shape {tuple(target.shape)}"
+            f"{input_name} of shape {shape} are one unbatched example with C={shape[0]} "
+            f"classes: target must then be a 0-d class index or ({shape[0]},) class "
+            f"probabilities, got {target.dtype} of shape {tuple(target.shape)}"
         )
     hint = ""
     if logits.dim() == 1:
         hint = (
             "; for a single example add the batch dimension to both: "
-            "logits.unsqueeze(0) and target.unsqueeze(0)"
+            f"{input_name}.unsqueeze(0) and target.unsqueeze(0)"
         )
-    raise ValueError(f"logits must have shape (N, C) or (N, C, d1, ...), got {shape}{hint}")
+    raise ValueError(f"{input_name} must have shape (N, C) or (N, C, d1, ...), got {shape}{hint}")
 
 
 def _index_shape(logits: Tensor) -> torch.Size:
@@ -127,28 +147,36 @@ def _index_shape(logits: Tensor) -> torch.Size:
     return logits.shape[:1] + logits.shape[2:]
 
 
-def _check_float_class_labels(logits: Tensor, target: Tensor) -> None:
+def _check_float_class_labels(logits: Tensor, target: Tensor, input_name: str = "logits") -> None:
     """Float class labels: name the dtype as the problem (not the shape) and suggest .long()."""
     index_shape = _index_shape(logits)
     if target.is_floating_point() and target.shape == index_shape != logits.shape:
         raise TypeError(
-            f"target has the shape of class indices {tuple(index_shape)} (logits' shape "
+            f"target has the shape of class indices {tuple(index_shape)} ({input_name}' shape "
             f"without the class dimension 1) but dtype {target.dtype}: class indices must "
             "be integers; convert with target.long() (class probabilities would have "
-            f"logits' shape {tuple(logits.shape)})"
+            f"{input_name}' shape {tuple(logits.shape)})"
         )
 
 
-def _check_multiclass(logits: Tensor, target: Tensor, name: str = "target") -> None:
-    """Validate logits (N, C, *) against class indices (N, *) ."""
-    _check_logits(logits, target, binary="sigmoid_focal")
+def _check_multiclass(
+    logits: Tensor,
+    target: Tensor,
+    name: str = "target",
+    *,
+    input_name: str = "logits",
+    binary: str = "sigmoid_focal",
+) -> None:
+    """Validate logits (N, C, *) (or another input named ``input_name``) against class
+    indices (N, *)."""
+    _check_logits(logits, target, binary=binary, input_name=input_name)
     check_tensor(name, target, floating=False)
-    _check_float_class_labels(logits, target)
+    _check_float_class_labels(logits, target, input_name)
     check_integer_tensor(name, target)
     check_index_target(
-        name, target, _index_shape(logits), "logits' shape without the class dimension 1"
+        name, target, _index_shape(logits), f"{input_name}' shape without the class dimension 1"
     )
-    check_same_device(("logits", logits), (name, target))
+    check_same_device((input_name, logits), (name, target))
 
 
 def _class_dim_last(x: Tensor) -> Tensor:
@@ -250,23 +278,34 @@ def cross_entropy(
     _check_multiclass(logits, target)
     _check_class_weight(weight, num_classes, logits)
     check_class_indices("target", target, num_classes, ignore_index=ignore_index)
-    keep = target != ignore_index
-    safe_target = torch.where(keep, target, torch.zeros_like(target))
 
     # -log p_y for the target class, and the uniform part -Σ_c w_c log p_c / C.
-    nll = -log_probs.gather(-1, safe_target.unsqueeze(-1)).squeeze(-1)
+    nll_y, w_target, keep = _target_term(log_probs, target, weight, ignore_index)
     if weight is None:
-        w_target = torch.ones_like(nll)
         uniform = -log_probs.sum(dim=-1) / num_classes
     else:
-        w_target = weight[safe_target]
         uniform = -(weight * log_probs).sum(dim=-1) / num_classes
-    loss = (1.0 - label_smoothing) * w_target * nll + label_smoothing * uniform
+    loss = (1.0 - label_smoothing) * w_target * nll_y + label_smoothing * uniform
     loss = torch.where(keep, loss, torch.zeros_like(loss))
     # "mean": the weighted average over the elements that count, as F.cross_entropy takes;
     # ignored elements have weight 0, so a batch of only ignored targets is an empty mean.
     counted_weight = torch.where(keep, w_target, torch.zeros_like(w_target))
     return reduce(loss, reduction, mean_weights=counted_weight)
+
+
+def _target_term(
+    log_probs: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int
+) -> tuple[Tensor, Tensor, Tensor]:
+    """``−log p_y``, the target's class weight ``w_y`` and the mask of counted elements.
+
+    ``log_probs`` has the class dimension last, ``(N, d1, ..., C)``; ignored
+    targets read class 0 (their terms are masked out by the caller).
+    """
+    keep = target != ignore_index
+    safe_target = torch.where(keep, target, torch.zeros_like(target))
+    nll_y = -log_probs.gather(-1, safe_target.unsqueeze(-1)).squeeze(-1)
+    w_target = torch.ones_like(nll_y) if weight is None else weight[safe_target]
+    return nll_y, w_target, keep
 
 
 def _log_clamped(p: Tensor, *, one_minus: bool = False) -> Tensor:
@@ -286,6 +325,18 @@ def _log_clamped(p: Tensor, *, one_minus: bool = False) -> Tensor:
 def _upstream(grad_output: Tensor, reduction: Reduction, numel: int) -> Tensor:
     """The gradient reaching each element's loss: ``g/N`` for a mean, ``g`` otherwise."""
     return grad_output / numel if reduction == "mean" else grad_output
+
+
+def _softplus(x: Tensor) -> Tensor:
+    r"""``softplus(x) = log(1 + eˣ)``, exact for every ``x``: ``logaddexp(x, 0)``.
+
+    That is ``max(x, 0) + log1p(e^{−|x|})``, which neither overflows nor rounds:
+    ``F.softplus`` instead returns ``x`` itself above its threshold 20, an error of
+    ``log1p(e^{−x})`` (``1.25e-9`` at ``x = 20.5``, far above float64's resolution).
+    Written with ``logaddexp`` rather than the two terms, its autograd derivative is
+    ``σ(x)`` everywhere, ``½`` at ``x = 0`` included (the two-term form's kinks give 1 there).
+    """
+    return torch.logaddexp(x, torch.zeros_like(x))
 
 
 def _weighted(x: Tensor, weight: Tensor | None) -> Tensor:
@@ -363,8 +414,8 @@ class _BCEWithLogits(torch.autograd.Function):
     def forward(ctx, logits, target, weight, pos_weight, reduction: Reduction):
         ctx.save_for_backward(logits, target, weight, pos_weight)
         ctx.reduction = reduction
-        positive = _weighted(F.softplus(-logits).mul_(target), pos_weight)  # w₊·y·softplus(−z)
-        loss = F.softplus(logits).mul_(1.0 - target).add_(positive)
+        positive = _weighted(_softplus(-logits).mul_(target), pos_weight)  # w₊·y·softplus(−z)
+        loss = _softplus(logits).mul_(1.0 - target).add_(positive)
         return reduce(_weighted(loss, weight), reduction)
 
     @staticmethod
@@ -383,11 +434,11 @@ class _BCEWithLogits(torch.autograd.Function):
             if pos_weight is None:
                 grad_y = -z * gw  # ∂ℓ/∂y = softplus(−z) − softplus(z) = −z
             else:
-                grad_y = (pos_weight * F.softplus(-z) - F.softplus(z)) * gw
+                grad_y = (pos_weight * _softplus(-z) - _softplus(z)) * gw
         if ctx.needs_input_grad[2] or ctx.needs_input_grad[3]:
-            positive = y * F.softplus(-z)
+            positive = y * _softplus(-z)
             weighted_positive = _weighted(positive, pos_weight)
-            unweighted = weighted_positive + (1.0 - y) * F.softplus(z)
+            unweighted = weighted_positive + (1.0 - y) * _softplus(z)
             grad_w = _weight_grad(ctx, 2, unweighted * g, weight)
             grad_pw = _weight_grad(ctx, 3, _weighted(positive * g, weight), pos_weight)
         return grad_z, grad_y, grad_w, grad_pw, None
@@ -444,9 +495,10 @@ def binary_cross_entropy_with_logits(
     (The shorter ``softplus(z) − y·z`` is the same function, but for a
     confident right answer it subtracts two nearly equal numbers and loses the
     tiny loss to rounding; the two-term form keeps it.)
-    ``softplus(x) = log(1 + eˣ)`` is evaluated stably
-    (``max(x, 0) + log1p(e^{−|x|})``), so logits of ``±1e4`` give exact, finite
-    losses. ``pos_weight`` (``w₊``) up-weights the positive term; a per-class
+    ``softplus(x) = log(1 + eˣ)`` is evaluated stably and exactly
+    (``max(x, 0) + log1p(e^{−|x|})``, as ``logaddexp(x, 0)``), so logits of ``±1e4``
+    give exact, finite losses (``F.softplus`` is not exact: above 20 it returns
+    ``x``). ``pos_weight`` (``w₊``) up-weights the positive term; a per-class
     ``(C,)`` vector is the usual multi-label set-up.
 
     Equals ``torch.nn.functional.binary_cross_entropy_with_logits``.
@@ -504,6 +556,12 @@ def sigmoid_focal(
     ``(1 − p_t)^γ`` computed from probabilities has an infinite slope at
     ``p_t = 1`` and yields NaN gradients.
 
+    The ``"mean"`` averages over every element, classes included: for multi-label or
+    one-hot ``(N, C, *)`` targets it is the mean over ``N × C × pixels``, as MONAI's
+    ``FocalLoss`` (sigmoid by default) and kornia's ``binary_focal_loss_with_logits``
+    average -- not as Lin et al.'s detector, which sums over all anchors and divides
+    by the number of anchors assigned to an object (``reduction="sum"``, then divide).
+
     Args:
         logits: real-valued scores, any shape ``(*)``.
         target: labels in ``{0, 1}``, the same shape (floating dtype).
@@ -528,11 +586,13 @@ def sigmoid_focal(
     check_binary_labels("target", target, meaning="sigmoid_focal's binary targets")
 
     signed_logit = torch.where(target == 1, logits, -logits)  # s: large when right
-    log_p_t = -F.softplus(-signed_logit)
-    modulating_factor = torch.exp(-gamma * F.softplus(signed_logit))  # (1 - p_t)^γ
+    log_p_t = -_softplus(-signed_logit)
+    modulating_factor = torch.exp(-gamma * _softplus(signed_logit))  # (1 - p_t)^γ
     loss = -modulating_factor * log_p_t
-    if alpha is not None:
-        alpha_t = torch.where(target == 1, alpha, 1.0 - alpha).to(logits.dtype)
+    if alpha is not None:  # α and 1 − α as tensors of the logits' dtype (float64 stays exact)
+        alpha_t = torch.where(
+            target == 1, torch.full_like(logits, alpha), torch.full_like(logits, 1.0 - alpha)
+        )
         loss = alpha_t * loss
     return reduce(loss, reduction)
 
@@ -559,6 +619,12 @@ def softmax_focal(
     ``gamma = 0`` with ``alpha = None`` equals :func:`cross_entropy`. With
     ``alpha`` the ``"mean"`` is a plain mean over elements (as in the paper),
     not the weighted average that :func:`cross_entropy` takes.
+
+    Peers' "mean" differs: recent kornia (``kornia.losses.focal_loss``) and MONAI
+    (``monai.losses.FocalLoss(use_softmax=True)``) keep the class dimension, one
+    term per class and pixel of which only the true class's is nonzero, and average
+    over all ``N × C × pixels`` of them: their ``"mean"`` is this one divided by ``C``
+    (their ``"sum"`` agrees).
 
     Args:
         logits: ``(N, C)`` or ``(N, C, d1, ...)`` scores, ``C ≥ 2``.
@@ -626,7 +692,11 @@ def hinge(
 
     Zero once an example is on the right side with room to spare
     (``y·s ≥ margin``); linear in how far it falls short. Convex, not
-    differentiable at the hinge point (autograd uses the subgradient 0 there).
+    differentiable at the hinge point ``y·s = margin``, where any slope between
+    ``−y`` and 0 is a subgradient: autograd uses 0 there (``relu``'s choice, and
+    torch's ``MultiMarginLoss``'s): an example exactly on the margin counts as
+    satisfied. (optax's ``hinge_loss`` gives ``−y/2`` there, and
+    ``torch.clamp(margin − y·s, min=0)`` passes ``−y``.)
 
     Args:
         scores: real-valued decision scores, any shape ``(*)``.
@@ -636,7 +706,7 @@ def hinge(
     """
     margin = _check_margin_inputs(scores, target, margin, reduction)
     functional_margin = target.to(scores.dtype) * scores
-    return reduce(torch.clamp(margin - functional_margin, min=0.0), reduction)
+    return reduce(torch.relu(margin - functional_margin), reduction)  # slope 0 at the hinge
 
 
 @float32_under_autocast
