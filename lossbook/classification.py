@@ -116,8 +116,9 @@ def _check_logits(
 ) -> None:
     """Validate batched multi-class inputs of shape (N, C, d1, ...) (logits by default).
 
-    ``binary`` names the loss to use instead when (N,) logits come with an (N,)
-    target: one logit per example is a binary problem, not a one-class softmax.
+    ``binary`` names the loss to use instead (or the whole call, if it has a
+    parenthesis) when (N,) logits come with an (N,) target: one logit per example
+    is a binary problem, not a one-class softmax.
     ``unbatched``: the loss accepts (C,) logits (so a 1-D input is a target problem).
     ``input_name``: the argument's name (``logits``, ``log_probs``, ``probs``, ``scores``).
     """
@@ -126,6 +127,7 @@ def _check_logits(
         return
     shape = tuple(logits.shape)
     one, many = _UNITS[input_name]
+    binary_call = binary if "(" in binary else f"{binary}({input_name}, target.float())"
     if (
         logits.dim() == 1
         and isinstance(target, Tensor)
@@ -135,7 +137,7 @@ def _check_logits(
         raise ValueError(
             f"{input_name} of shape {shape} with a target of the same shape look like one "
             f"{one} per example (a binary problem), but this loss needs a class dimension: "
-            f"use {binary}({input_name}, target.float()), or give two {many} per example, "
+            f"use {binary_call}, or give two {many} per example, "
             f"shape ({shape[0]}, 2)"
         )
     if logits.dim() == 1 and unbatched and isinstance(target, Tensor):
@@ -158,14 +160,16 @@ def _index_shape(logits: Tensor) -> torch.Size:
     return logits.shape[:1] + logits.shape[2:]
 
 
-def _check_float_class_labels(logits: Tensor, target: Tensor, input_name: str = "logits") -> None:
+def _check_float_class_labels(
+    logits: Tensor, target: Tensor, input_name: str = "logits", name: str = "target"
+) -> None:
     """Float class labels: name the dtype as the problem (not the shape) and suggest .long()."""
     index_shape = _index_shape(logits)
     if target.is_floating_point() and target.shape == index_shape != logits.shape:
         raise TypeError(
-            f"target has the shape of class indices {tuple(index_shape)} ({input_name}' shape "
+            f"{name} has the shape of class indices {tuple(index_shape)} ({input_name}' shape "
             f"without the class dimension 1) but dtype {target.dtype}: class indices must "
-            "be integers; convert with target.long() (class probabilities would have "
+            f"be integers; convert with {name}.long() (class probabilities would have "
             f"{input_name}' shape {tuple(logits.shape)})"
         )
 
@@ -182,7 +186,7 @@ def _check_multiclass(
     indices (N, *)."""
     _check_logits(logits, target, binary=binary, input_name=input_name)
     check_tensor(name, target, floating=False)
-    _check_float_class_labels(logits, target, input_name)
+    _check_float_class_labels(logits, target, input_name, name)
     check_integer_tensor(name, target)
     check_index_target(
         name, target, _index_shape(logits), f"{input_name}' shape without the class dimension 1"
@@ -812,7 +816,12 @@ def nll(
             reduction=reduction,
         )
         return loss.squeeze(0) if reduction == "none" else loss
-    _check_multiclass(log_probs, target, input_name="log_probs", binary="binary_cross_entropy")
+    _check_multiclass(
+        log_probs,
+        target,
+        input_name="log_probs",
+        binary="binary_cross_entropy(log_probs.exp(), target.float())",
+    )
     num_classes = log_probs.shape[1]
     _check_class_weight(weight, num_classes, log_probs, input_name="log_probs")
     check_log_probabilities(
