@@ -752,7 +752,7 @@ def squared_hinge(
 # and multi-label margins, the Brier score and temperature scaling.
 
 
-def _check_unbatched_index(scores: Tensor, target: Tensor) -> bool:
+def _is_unbatched_index(scores: Tensor, target: Tensor) -> bool:
     """Whether ``(C,)`` scores come with a 0-d class index (torch's unbatched form)."""
     return (
         isinstance(scores, Tensor)
@@ -807,7 +807,7 @@ def nll(
     check_tensor("target", target, floating=False)
     check_reduction(reduction)
     ignore_index = check_int("ignore_index", ignore_index)
-    if _check_unbatched_index(log_probs, target):
+    if _is_unbatched_index(log_probs, target):
         loss = nll(
             log_probs.unsqueeze(0),
             target.unsqueeze(0),
@@ -999,7 +999,7 @@ def multi_margin(
     >>> lossbook.multi_margin(torch.zeros(1, 3), torch.tensor([2]))
     tensor(0.6667)
     """
-    if _check_unbatched_index(scores, target):
+    if _is_unbatched_index(scores, target):
         loss = multi_margin(
             scores.unsqueeze(0),
             target.unsqueeze(0),
