@@ -35,6 +35,7 @@ from .checks import (
     check_not_empty,
     check_pair,
     check_plus_minus_one,
+    check_positive,
     check_probabilities,
     check_reduction,
     check_same_device,
@@ -1203,7 +1204,7 @@ def fit_temperature(
     """
     _check_multiclass(logits, labels, name="labels", binary="binary_cross_entropy_with_logits")
     max_iter = check_int("max_iter", max_iter, low=1)
-    tol = check_scalar("tol", tol, low=0, low_open=True)
+    tol = check_positive("tol", tol)
     num_classes = logits.shape[1]
     check_class_indices("labels", labels, num_classes)
     check_not_empty("labels", labels)
