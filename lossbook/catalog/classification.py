@@ -199,7 +199,7 @@ ENTRIES: list[LossSpec] = [
         bounded_below=0.0,
         robust=True,
         symmetric=False,
-        **_MARGIN,
+        variable=_MARGIN["variable"],
     ),
     LossSpec(
         name="multilabel_soft_margin",
@@ -219,7 +219,7 @@ ENTRIES: list[LossSpec] = [
         bounded_below=0.0,
         robust=True,
         symmetric=False,
-        **_MARGIN,
+        variable=_MARGIN["variable"],
     ),
     LossSpec(
         name="multi_margin",
@@ -237,7 +237,7 @@ ENTRIES: list[LossSpec] = [
         bounded_below=0.0,
         robust=True,
         symmetric=False,
-        **_MARGIN,
+        variable=_MARGIN["variable"],
     ),
     LossSpec(
         name="multilabel_margin",
@@ -254,7 +254,7 @@ ENTRIES: list[LossSpec] = [
         bounded_below=0.0,
         robust=True,
         symmetric=False,
-        **_MARGIN,
+        variable=_MARGIN["variable"],
     ),
     LossSpec(
         name="brier",
