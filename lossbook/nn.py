@@ -420,3 +420,177 @@ MODULES.update(
     }
 )
 __all__ += ["SmoothL1Loss", "GaussianNLLLoss", "PoissonNLLLoss", "CRPSGaussianLoss"]
+
+
+# --- cls additions ---
+# torch's other classification loss modules, and the Brier score, in the explicit style.
+
+
+class NLLLoss(LossModule):
+    """:func:`lossbook.nll` as a Module, as ``torch.nn.NLLLoss``: ``NLLLoss()(log_probs, target)``.
+
+    Args:
+        weight: optional per-class weights ``(C,)`` (a buffer: it moves with ``.to``).
+        ignore_index: target value whose elements are skipped.
+        reduction: ``"mean"`` (weighted by the targets' class weights), ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: ``log_probs`` ``(N, C)`` / ``(N, C, d1, ...)`` (``log_softmax``'s output, not
+    logits), ``target`` ``(N,)`` / ``(N, d1, ...)`` class indices; or ``(C,)`` and a 0-d index.
+    """
+
+    function = staticmethod(classification.nll)
+    settings = ("weight", "ignore_index", "reduction")
+
+    def __init__(
+        self,
+        *,
+        weight: Tensor | None = None,
+        ignore_index: int = -100,
+        reduction: Reduction = "mean",
+        compile: bool = False,
+    ) -> None:
+        super().__init__(compile=compile)
+        self.register_buffer("weight", None if weight is None else check_tensor("weight", weight))
+        self.ignore_index = check_int("ignore_index", ignore_index)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, log_probs: Tensor, target: Tensor) -> Tensor:
+        return self.loss(log_probs, target)
+
+
+class SoftMarginLoss(LossModule):
+    """:func:`lossbook.soft_margin` as a Module, as ``torch.nn.SoftMarginLoss``.
+
+    Args:
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: ``scores`` and ``target`` (labels in {−1, +1}) the same shape ``(*)``.
+    """
+
+    function = staticmethod(classification.soft_margin)
+    settings = ("reduction",)
+
+    def __init__(self, *, reduction: Reduction = "mean", compile: bool = False) -> None:
+        super().__init__(compile=compile)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, scores: Tensor, target: Tensor) -> Tensor:
+        return self.loss(scores, target)
+
+
+class MultiLabelSoftMarginLoss(LossModule):
+    """:func:`lossbook.multilabel_soft_margin` as a Module, as ``torch.nn.MultiLabelSoftMarginLoss``.
+
+    Args:
+        weight: optional per-class weights ``(C,)`` (a buffer).
+        reduction: ``"mean"``, ``"sum"`` or ``"none"`` (one value per example, ``(N,)``).
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: ``logits`` and ``target`` (multi-hot labels in [0, 1]) both ``(N, C)`` or ``(C,)``.
+    """
+
+    function = staticmethod(classification.multilabel_soft_margin)
+    settings = ("weight", "reduction")
+
+    def __init__(
+        self, *, weight: Tensor | None = None, reduction: Reduction = "mean", compile: bool = False
+    ) -> None:
+        super().__init__(compile=compile)
+        self.register_buffer("weight", None if weight is None else check_tensor("weight", weight))
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, logits: Tensor, target: Tensor) -> Tensor:
+        return self.loss(logits, target)
+
+
+class MultiMarginLoss(LossModule):
+    """:func:`lossbook.multi_margin` as a Module, as ``torch.nn.MultiMarginLoss``.
+
+    Args:
+        p: 1 (hinge) or 2 (squared hinge).
+        margin: the required gap between the true class's score and the others' (> 0).
+        weight: optional per-class weights ``(C,)`` (a buffer), of the true class.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: ``scores`` ``(N, C)`` with ``target`` ``(N,)`` class indices, or ``(C,)`` and a 0-d one.
+    """
+
+    function = staticmethod(classification.multi_margin)
+    settings = ("p", "margin", "weight", "reduction")
+
+    def __init__(
+        self,
+        *,
+        p: int = 1,
+        margin: float = 1.0,
+        weight: Tensor | None = None,
+        reduction: Reduction = "mean",
+        compile: bool = False,
+    ) -> None:
+        super().__init__(compile=compile)
+        self.p = classification._check_power(p)
+        self.margin = classification._check_margin(margin)
+        self.register_buffer("weight", None if weight is None else check_tensor("weight", weight))
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, scores: Tensor, target: Tensor) -> Tensor:
+        return self.loss(scores, target)
+
+
+class MultiLabelMarginLoss(LossModule):
+    """:func:`lossbook.multilabel_margin` as a Module, as ``torch.nn.MultiLabelMarginLoss``.
+
+    Args:
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: ``scores`` ``(N, C)`` or ``(C,)``; ``target`` the same shape, class *indices*
+    with each row ended by ``-1`` (not multi-hot: see :func:`lossbook.multilabel_margin`).
+    """
+
+    function = staticmethod(classification.multilabel_margin)
+    settings = ("reduction",)
+
+    def __init__(self, *, reduction: Reduction = "mean", compile: bool = False) -> None:
+        super().__init__(compile=compile)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, scores: Tensor, target: Tensor) -> Tensor:
+        return self.loss(scores, target)
+
+
+class BrierLoss(LossModule):
+    """:func:`lossbook.brier` as a Module: ``BrierLoss()(probs, target)``.
+
+    Args:
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: ``probs`` ``(N, C)`` / ``(N, C, d1, ...)``; ``target`` class indices
+    ``(N,)`` / ``(N, d1, ...)`` or class probabilities of ``probs``' shape.
+    """
+
+    function = staticmethod(classification.brier)
+    settings = ("reduction",)
+
+    def __init__(self, *, reduction: Reduction = "mean", compile: bool = False) -> None:
+        super().__init__(compile=compile)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, probs: Tensor, target: Tensor) -> Tensor:
+        return self.loss(probs, target)
+
+
+_CLS_MODULES: dict[str, type[nn.Module]] = {
+    "NLLLoss": NLLLoss,
+    "SoftMarginLoss": SoftMarginLoss,
+    "MultiLabelSoftMarginLoss": MultiLabelSoftMarginLoss,
+    "MultiMarginLoss": MultiMarginLoss,
+    "MultiLabelMarginLoss": MultiLabelMarginLoss,
+    "BrierLoss": BrierLoss,
+}
+MODULES.update(_CLS_MODULES)
+__all__ += [*_CLS_MODULES]

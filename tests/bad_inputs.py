@@ -725,6 +725,154 @@ RULES += [
         ValueError,
         r"^margin must be a finite number > 0, got 0\.0$",
     ),
+    BadInput(
+        "probabilities",
+        "nll: logits given instead of log-probabilities",
+        lambda: lb.nll(torch.tensor([[1.0, -1.0], [0.0, 0.0]]), _long(0, 1)),
+        ValueError,
+        r"^log_probs must hold log-probabilities \(values <= 0\): nll takes log_softmax's output; "
+        r"logits go to cross_entropy, got a maximum of 1$",
+    ),
+    BadInput(
+        "shape",
+        "nll: one log-probability per example (N,) with an (N,) target",
+        lambda: lb.nll(_z(4), _long(0, 1, 1, 0)),
+        ValueError,
+        r"^log_probs of shape \(4,\) with a target of the same shape look like one "
+        r"log-probability per example \(a binary problem\), but this loss needs a class "
+        r"dimension: use binary_cross_entropy\(log_probs\.exp\(\), target\.float\(\)\), or give "
+        r"two log-probabilities per example, shape \(4, 2\)$",
+    ),
+    BadInput(
+        "labels",
+        "soft_margin: {0, 1} labels",
+        lambda: lb.soft_margin(_z(3), torch.tensor([0.0, 1.0, 1.0])),
+        ValueError,
+        r"^target must hold labels in \{-1, \+1\}, found values \[0\.0, 1\.0\] "
+        r"\(convert \{0, 1\} labels with 2 \* y - 1\)$",
+    ),
+    BadInput(
+        "shape",
+        "multilabel_soft_margin: 3-D logits",
+        lambda: lb.multilabel_soft_margin(_z(2, 3, 4), _z(2, 3, 4)),
+        ValueError,
+        r"^logits must be \(N, C\) or \(C,\) \(one row of class scores per example\), "
+        r"got shape \(2, 3, 4\)$",
+    ),
+    BadInput(
+        "labels",
+        "multilabel_soft_margin: an integer target with a 2",
+        lambda: lb.multilabel_soft_margin(_z(2, 3), torch.tensor([[0, 1, 2], [1, 1, 0]])),
+        ValueError,
+        r"^target must hold labels in \{0, 1\} \(multi-hot labels, one per class\), "
+        r"found values \[0, 1, 2\]$",
+    ),
+    BadInput(
+        "shape",
+        "multilabel_soft_margin: a per-element weight (it is per class)",
+        lambda: lb.multilabel_soft_margin(_z(2, 3), _z(2, 3), weight=torch.ones(2, 3)),
+        ValueError,
+        r"^weight must have shape \(3,\), one weight per class, got \(2, 3\)$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "multi_margin: p = 3",
+        lambda: lb.multi_margin(_z(2, 3), _long(0, 1), p=3),
+        ValueError,
+        r"^p must be 1 \(hinge\) or 2 \(squared hinge\), got 3$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "multi_margin: a zero margin",
+        lambda: lb.multi_margin(_z(2, 3), _long(0, 1), margin=0.0),
+        ValueError,
+        r"^margin must be a finite number > 0, got 0\.0$",
+    ),
+    BadInput(
+        "shape",
+        "multi_margin: a target with an extra dimension",
+        lambda: lb.multi_margin(_z(2, 3), torch.zeros(2, 1, dtype=torch.long)),
+        ValueError,
+        r"^target must have shape \(2,\) \(one class index per row of scores\), got \(2, 1\)$",
+    ),
+    BadInput(
+        "shape",
+        "multi_margin: spatial scores (N, C, d)",
+        lambda: lb.multi_margin(_z(2, 3, 4), torch.zeros(2, 4, dtype=torch.long)),
+        ValueError,
+        r"^scores must be \(N, C\) or \(C,\) class scores, with class indices \(N,\), "
+        r"got shape \(2, 3, 4\)$",
+    ),
+    BadInput(
+        "labels",
+        "multi_margin: a class index equal to C",
+        lambda: lb.multi_margin(_z(2, 3), _long(0, 3)),
+        ValueError,
+        r"^target must hold class indices in \[0, 2\], got values in \[0, 3\]$",
+    ),
+    BadInput(
+        "dtype",
+        "multilabel_margin: a float (multi-hot) target",
+        lambda: lb.multilabel_margin(_z(2, 3), torch.tensor([[0.0, 1.0, 1.0], [1.0, 0.0, 0.0]])),
+        TypeError,
+        r"^target must hold integer class indices \(torch\.long\), got dtype torch\.float32; "
+        r"convert with \.long\(\)$",
+    ),
+    BadInput(
+        "labels",
+        "multilabel_margin: an index below -1",
+        lambda: lb.multilabel_margin(_z(2, 3), torch.tensor([[0, -2, 1], [1, -1, 0]])),
+        ValueError,
+        r"^target must hold class indices in \[0, 2\] or ignore_index=-1, got values in \[-2, 1\]$",
+    ),
+    BadInput(
+        "shape",
+        "multilabel_margin: one class index per example (it wants a -1-terminated row)",
+        lambda: lb.multilabel_margin(_z(2, 3), _long(0, 1)),
+        ValueError,
+        r"^scores and target must have the same shape, got scores \(2, 3\) and target \(2,\); "
+        r"lossbook never broadcasts$",
+    ),
+    BadInput(
+        "probabilities",
+        "brier: logits given instead of probabilities",
+        lambda: lb.brier(torch.tensor([[2.0, -1.0]]), _long(0)),
+        ValueError,
+        r"^probs must hold probabilities in \[0, 1\], got values in \[-1, 2\]; if these are "
+        r"logits, use a \*_with_logits loss or apply softmax/sigmoid first$",
+    ),
+    BadInput(
+        "shape",
+        "brier: one probability per example (N,) with an (N,) target",
+        lambda: lb.brier(torch.full((4,), 0.5), _long(0, 1, 1, 0)),
+        ValueError,
+        r"^probs of shape \(4,\) with a target of the same shape look like one probability per "
+        r"example \(a binary problem\), but this loss needs a class dimension: use "
+        r"mse\(probs, target\.float\(\)\), or give two probabilities per example, shape \(4, 2\)$",
+    ),
+    BadInput(
+        "dtype",
+        "fit_temperature: float labels",
+        lambda: lb.fit_temperature(_z(4, 3), torch.tensor([0.0, 1.0, 2.0, 1.0])),
+        TypeError,
+        r"^labels has the shape of class indices \(4,\) \(logits' shape without the class "
+        r"dimension 1\) but dtype torch\.float32: class indices must be integers; convert with "
+        r"labels\.long\(\) \(class probabilities would have logits' shape \(4, 3\)\)$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "fit_temperature: max_iter = 0",
+        lambda: lb.fit_temperature(_z(4, 3), _long(0, 1, 2, 1), max_iter=0),
+        ValueError,
+        r"^max_iter must be an int >= 1, got 0$",
+    ),
+    BadInput(
+        "empty",
+        "fit_temperature: no examples",
+        lambda: lb.fit_temperature(_z(0, 3), torch.zeros(0, dtype=torch.long)),
+        ValueError,
+        r"^labels must not be empty, got shape \(0,\)$",
+    ),
     # --- divergences (tests/test_divergence.py) ----------------------------------------------
     BadInput(
         "dtype",

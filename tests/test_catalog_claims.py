@@ -117,6 +117,9 @@ def test_defaults_match_torch():
         (lossbook.poisson_nll, "eps", F.poisson_nll_loss, "eps"),
         (lossbook.cross_entropy, "ignore_index", F.cross_entropy, "ignore_index"),
         (lossbook.cross_entropy, "label_smoothing", F.cross_entropy, "label_smoothing"),
+        (lossbook.nll, "ignore_index", F.nll_loss, "ignore_index"),
+        (lossbook.multi_margin, "p", F.multi_margin_loss, "p"),
+        (lossbook.multi_margin, "margin", F.multi_margin_loss, "margin"),
         (lossbook.ctc, "blank", F.ctc_loss, "blank"),
         (lossbook.ctc, "zero_infinity", F.ctc_loss, "zero_infinity"),
         (lossbook.triplet, "margin", F.triplet_margin_loss, "margin"),
@@ -132,7 +135,7 @@ def test_every_reference_is_in_the_bibliography():
 
 
 def test_every_exported_loss_is_in_the_catalog():
-    helpers = {"mine_triplets", "ctc_alpha", "greedy_decode", "sequence_logprob"}
+    helpers = {"mine_triplets", "ctc_alpha", "greedy_decode", "sequence_logprob", "fit_temperature"}
     assert set(lossbook.__all__) - helpers == set(CATALOG)
 
 
@@ -303,6 +306,12 @@ PINNED_DEFAULTS = {
     "softmax_focal": {"gamma": 2.0, "alpha": None},
     "hinge": {"margin": 1.0},
     "squared_hinge": {"margin": 1.0},
+    "nll": {"weight": None, "ignore_index": -100},
+    "soft_margin": {},
+    "multilabel_soft_margin": {"weight": None},
+    "multi_margin": {"p": 1, "margin": 1.0, "weight": None},
+    "multilabel_margin": {},
+    "brier": {},
     "kl_divergence": {"dim": -1, "log_inputs": False},
     "gaussian_kl": {},
     "contrastive": {"margin": 1.0},

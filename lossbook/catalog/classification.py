@@ -3,10 +3,36 @@
 from __future__ import annotations
 
 import torch
+from torch import Tensor
 
 from .. import classification as C
 from .profiles import binary_margin_profile, two_class_margin_profile
 from .spec import LossSpec
+
+
+def _nll_profile(log_p: Tensor) -> Tensor:
+    """``nll`` with log-probability ``log_p`` for the true class 0 (it reads only that entry)."""
+    log_probs = torch.stack([log_p, torch.zeros_like(log_p)], dim=1)
+    return C.nll(log_probs, torch.zeros(log_p.shape[0], dtype=torch.long), reduction="none")
+
+
+def _multilabel_soft_margin_profile(m: Tensor) -> Tensor:
+    """One class, label 1, logit ``m``: the logistic loss ``softplus(−m)``."""
+    return C.multilabel_soft_margin(m[:, None], torch.ones_like(m)[:, None], reduction="none")
+
+
+def _multilabel_margin_profile(m: Tensor) -> Tensor:
+    """Scores ``(0, m)`` with the true class set {1}: ``max(0, 1 − m)/2``."""
+    scores = torch.stack([torch.zeros_like(m), m], dim=1)
+    target = torch.tensor([[1, -1]]).expand(m.shape[0], 2)
+    return C.multilabel_margin(scores, target, reduction="none")
+
+
+def _brier_profile(p: Tensor) -> Tensor:
+    """Two classes, ``(1 − p, p)``, true class 1: ``2(1 − p)²``."""
+    probs = torch.stack([1.0 - p, p], dim=1)
+    return C.brier(probs, torch.ones(p.shape[0], dtype=torch.long), reduction="none")
+
 
 _MARGIN = dict(variable="margin m (signed logit, > 0 when right)")
 
@@ -139,5 +165,113 @@ ENTRIES: list[LossSpec] = [
         robust=False,
         symmetric=False,
         **_MARGIN,
+    ),
+    LossSpec(
+        name="nll",
+        family="classification",
+        fn=C.nll,
+        formula=r"-w_y \log p_y",
+        problem="multi-class classification from log-probabilities (torch's NLLLoss)",
+        summary="Picks −log p_y from log_softmax's output; log_softmax + nll = cross-entropy.",
+        reference="goodfellow2016",
+        variable="log-probability log p of the true class",
+        domain=(-10.0, -0.01),
+        support=(float("-inf"), 0.0),
+        profile=_nll_profile,
+        convex=True,
+        smooth=True,
+        bounded_below=0.0,
+        robust=True,
+        symmetric=None,
+    ),
+    LossSpec(
+        name="soft_margin",
+        family="classification",
+        fn=C.soft_margin,
+        formula=r"\log\bigl(1 + e^{-y\,s}\bigr)",
+        problem="binary classification, labels in {−1, +1} (torch's SoftMarginLoss)",
+        summary="The logistic loss on ±1 labels: a smooth hinge that never reaches zero.",
+        reference="bartlett2006convexity",
+        domain=(-10.0, 10.0),
+        profile=binary_margin_profile(C.soft_margin),
+        convex=True,
+        smooth=True,
+        bounded_below=0.0,
+        robust=True,
+        symmetric=False,
+        variable=_MARGIN["variable"],
+    ),
+    LossSpec(
+        name="multilabel_soft_margin",
+        family="classification",
+        fn=C.multilabel_soft_margin,
+        formula=(
+            r"\frac{1}{C}\sum_c w_c\bigl[y_c\,\mathrm{softplus}(-z_c)"
+            r" + (1 - y_c)\,\mathrm{softplus}(z_c)\bigr]"
+        ),
+        problem="multi-label classification (torch's MultiLabelSoftMarginLoss)",
+        summary="Per-class logistic losses averaged over the classes: one value per example.",
+        reference="goodfellow2016",
+        domain=(-10.0, 10.0),
+        profile=_multilabel_soft_margin_profile,
+        convex=True,
+        smooth=True,
+        bounded_below=0.0,
+        robust=True,
+        symmetric=False,
+        variable=_MARGIN["variable"],
+    ),
+    LossSpec(
+        name="multi_margin",
+        family="classification",
+        fn=C.multi_margin,
+        formula=r"\frac{1}{C}\sum_{c \ne y} w_y \max(0,\ m - s_y + s_c)^p",
+        problem="multi-class classification, multi-class SVM (torch's MultiMarginLoss)",
+        summary="Weston–Watkins multi-class hinge: every class within m of the true one pays.",
+        reference="weston1999support",
+        example_params={"margin": 1.0},
+        domain=(-10.0, 10.0),
+        profile=two_class_margin_profile(C.multi_margin),
+        convex=True,
+        smooth=False,
+        bounded_below=0.0,
+        robust=True,
+        symmetric=False,
+        variable=_MARGIN["variable"],
+    ),
+    LossSpec(
+        name="multilabel_margin",
+        family="classification",
+        fn=C.multilabel_margin,
+        formula=r"\frac{1}{C}\sum_{j \in Y}\sum_{c \notin Y} \max(0,\ 1 - s_j + s_c)",
+        problem="multi-label classification as ranking (torch's MultiLabelMarginLoss)",
+        summary="Every true label must outscore every other by 1; targets are −1-terminated.",
+        reference="elisseeff2001kernel",
+        domain=(-10.0, 10.0),
+        profile=_multilabel_margin_profile,
+        convex=True,
+        smooth=False,
+        bounded_below=0.0,
+        robust=True,
+        symmetric=False,
+        variable=_MARGIN["variable"],
+    ),
+    LossSpec(
+        name="brier",
+        family="classification",
+        fn=C.brier,
+        formula=r"\sum_c (p_c - t_c)^2",
+        problem="scoring predicted class probabilities (calibration and sharpness)",
+        summary="Squared error of the predicted distribution: a bounded, strictly proper score.",
+        reference="brier1950verification",
+        variable="probability p of the true class",
+        domain=(0.01, 0.99),
+        support=(0.0, 1.0),
+        profile=_brier_profile,
+        convex=True,
+        smooth=True,
+        bounded_below=0.0,
+        robust=True,
+        symmetric=None,
     ),
 ]

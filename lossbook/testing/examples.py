@@ -154,6 +154,60 @@ def example_inputs(
     builders["hinge"] = margin_loss
     builders["squared_hinge"] = margin_loss
 
+    def nll() -> Example | None:
+        if perfect:
+            return None  # log p_y = 0 needs p_y = 1: log-probabilities of -inf elsewhere
+        log_probs = torch.log_softmax(rnd(n, NUM_CLASSES), dim=1)
+        return Example([log_probs, labels(n)], none_shape=(n,), batch_dims=(0, 0))
+
+    builders["nll"] = nll
+
+    def soft_margin() -> Example | None:
+        if perfect:
+            return None  # the infimum 0 is only approached as y·s -> inf
+        return Example([rnd(n), 2 * bits(n) - 1], none_shape=(n,), batch_dims=(0, 0))
+
+    builders["soft_margin"] = soft_margin
+
+    def multilabel_soft_margin() -> Example | None:
+        if perfect:
+            return None
+        return Example(
+            [rnd(n, NUM_CLASSES), bits(n, NUM_CLASSES)], none_shape=(n,), batch_dims=(0, 0)
+        )
+
+    builders["multilabel_soft_margin"] = multilabel_soft_margin
+
+    def multi_margin() -> Example:
+        target = labels(n)
+        if perfect:  # the true class 2 (scaled) above the others: every margin met
+            onehot = torch.nn.functional.one_hot(target, NUM_CLASSES).to(dtype)
+            return Example(
+                [2.0 * max(scale, 1.0) * onehot, target], none_shape=(n,), batch_dims=(0, 0)
+            )
+        return Example([rnd(n, NUM_CLASSES), target], none_shape=(n,), batch_dims=(0, 0))
+
+    builders["multi_margin"] = multi_margin
+
+    def multilabel_margin() -> Example:
+        from ..classification import multilabel_margin_target
+
+        multi_hot = torch.randint(0, 2, (n, NUM_CLASSES), generator=gen).to(device)
+        target = multilabel_margin_target(multi_hot)  # true classes first, then -1
+        scores = 2.0 * max(scale, 1.0) * multi_hot.to(dtype) if perfect else rnd(n, NUM_CLASSES)
+        return Example([scores, target], none_shape=(n,), batch_dims=(0, 0))
+
+    builders["multilabel_margin"] = multilabel_margin
+
+    def brier() -> Example:
+        target = labels(n)
+        if perfect:
+            onehot = torch.nn.functional.one_hot(target, NUM_CLASSES).to(dtype=dtype)
+            return Example([onehot, target], none_shape=(n,), batch_dims=(0, 0))
+        return Example([probs(n, NUM_CLASSES), target], none_shape=(n,), batch_dims=(0, 0))
+
+    builders["brier"] = brier
+
     def kl() -> Example:
         p = probs(n, NUM_CLASSES)
         q = p.clone() if perfect else probs(n, NUM_CLASSES)
