@@ -37,7 +37,17 @@ from .classification import (
     squared_hinge,
 )
 from .divergence import gaussian_kl, kl_divergence
-from .metric import clip_loss, contrastive, info_nce, mine_triplets, nt_xent, triplet
+from .metric import (
+    clip_loss,
+    contrastive,
+    cosine_embedding,
+    hinge_embedding,
+    info_nce,
+    margin_ranking,
+    mine_triplets,
+    nt_xent,
+    triplet,
+)
 from .regression import huber, log_cosh, mae, mse, quantile
 from .regularization import elastic_net_penalty, l1_penalty, l2_penalty
 from .segmentation import dice, dice_cross_entropy
@@ -84,6 +94,9 @@ __all__ = [
     "info_nce",
     "clip_loss",
     "nt_xent",
+    "margin_ranking",
+    "hinge_embedding",
+    "cosine_embedding",
     # sequences
     "ctc",
     "ctc_alpha",
