@@ -148,10 +148,12 @@ def contrastive(
     ``relu(neg_margin − D)`` for dissimilar ones (defaults ``pos_margin=0``,
     ``neg_margin=1``; ``losses/contrastive_loss.py``), on L2-normalised
     embeddings by default (``distances/base_distance.py``:
-    ``normalize_embeddings=True``), over every pair its miner forms from
-    labels, averaged over the pairs with a non-zero loss only
-    (``AvgNonZeroReducer``). Its numbers differ from this function's even at
-    equal margins: ``D`` against ``D²``, and a different average.
+    ``normalize_embeddings=True``), over every ordered pair its miner forms
+    from labels; the similar and the dissimilar pairs' losses are each averaged
+    over the pairs with a non-zero loss only (``AvgNonZeroReducer``) and the
+    two averages added. Its numbers differ from this function's even at equal
+    margins: ``D`` against ``D²``, and a different average. (Checked against
+    pytorch-metric-learning 2.9.0.)
 
     Args:
         x1: first embeddings of the pairs, ``(N, D)``.
@@ -245,7 +247,8 @@ def triplet(
     ``margin=0.05`` and averages over the triplets with a non-zero loss only
     (``AvgNonZeroReducer``): ``triplet(F.normalize(e)[i], F.normalize(e)[j],
     F.normalize(e)[k], margin=0.05, reduction="none")`` on those triplets,
-    summed and divided by the number of positive losses, is its value.
+    summed and divided by the number of positive losses, is its value
+    (checked against pytorch-metric-learning 2.9.0).
 
     A batch of triplets usually comes from :func:`mine_triplets`::
 
