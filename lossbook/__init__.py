@@ -44,7 +44,17 @@ from .classification import (
     squared_hinge,
 )
 from .divergence import gaussian_kl, kl_divergence
-from .metric import clip_loss, contrastive, info_nce, mine_triplets, nt_xent, triplet
+from .metric import (
+    clip_loss,
+    contrastive,
+    cosine_embedding,
+    hinge_embedding,
+    info_nce,
+    margin_ranking,
+    mine_triplets,
+    nt_xent,
+    triplet,
+)
 from .regression import (
     crps_gaussian,
     gaussian_nll,
@@ -112,6 +122,9 @@ __all__ = [
     "info_nce",
     "clip_loss",
     "nt_xent",
+    "margin_ranking",
+    "hinge_embedding",
+    "cosine_embedding",
     # sequences
     "ctc",
     "ctc_alpha",

@@ -10,7 +10,10 @@ belong together lie close and things which do not lie far apart:
 * :func:`info_nce` -- one positive among many negatives, a softmax over cosine
   similarities (CPC, SimCLR, MoCo);
 * :func:`clip_loss` -- the symmetric InfoNCE of image-text pairs (CLIP);
-* :func:`nt_xent` -- SimCLR's loss over the ``2N`` views of ``N`` inputs.
+* :func:`nt_xent` -- SimCLR's loss over the ``2N`` views of ``N`` inputs;
+* :func:`margin_ranking`, :func:`hinge_embedding`, :func:`cosine_embedding` --
+  torch's three pairwise margin losses (``MarginRankingLoss``,
+  ``HingeEmbeddingLoss``, ``CosineEmbeddingLoss``), labels in ``{-1, +1}``.
 
 Shapes: embeddings are ``(N, D)`` -- ``N`` rows (the batch) of ``D`` features.
 Every loss returns one value per row for ``reduction="none"``, i.e. ``(N,)``
@@ -24,6 +27,8 @@ a collapsed network, a pair of the same image).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -35,11 +40,13 @@ from .checks import (
     check_flag,
     check_integer_tensor,
     check_ndim,
+    check_plus_minus_one,
     check_positive,
     check_reduction,
     check_same_device,
     check_same_dtype,
     check_same_shape,
+    check_scalar,
     check_tensor,
     float32_under_autocast,
     reduce,
@@ -47,7 +54,17 @@ from .checks import (
 )
 from .distributed import all_gather_with_grad, gather_batch, require_process_group
 
-__all__ = ["clip_loss", "contrastive", "info_nce", "mine_triplets", "nt_xent", "triplet"]
+__all__ = [
+    "clip_loss",
+    "contrastive",
+    "cosine_embedding",
+    "hinge_embedding",
+    "info_nce",
+    "margin_ranking",
+    "mine_triplets",
+    "nt_xent",
+    "triplet",
+]
 
 STRATEGIES = ("all", "hard", "semi-hard")
 
@@ -126,6 +143,18 @@ def contrastive(
     (``F.pairwise_distance`` instead adds ``eps = 1e-6`` to every coordinate
     of ``x₁ − x₂``, which biases every distance slightly.)
 
+    Porting from pytorch-metric-learning: its ``ContrastiveLoss`` is the
+    *unsquared* form, ``relu(D − pos_margin)`` for similar pairs and
+    ``relu(neg_margin − D)`` for dissimilar ones (defaults ``pos_margin=0``,
+    ``neg_margin=1``; ``losses/contrastive_loss.py``), on L2-normalised
+    embeddings by default (``distances/base_distance.py``:
+    ``normalize_embeddings=True``), over every ordered pair its miner forms
+    from labels; the similar and the dissimilar pairs' losses are each averaged
+    over the pairs with a non-zero loss only (``AvgNonZeroReducer``) and the
+    two averages added. Its numbers differ from this function's even at equal
+    margins: ``D`` against ``D²``, and a different average. (Checked against
+    pytorch-metric-learning 2.9.0.)
+
     Args:
         x1: first embeddings of the pairs, ``(N, D)``.
         x2: second embeddings, ``(N, D)``.
@@ -168,6 +197,8 @@ def triplet(
     negative: Tensor,
     *,
     margin: float = 1.0,
+    swap: bool = False,
+    distance_function: Callable[[Tensor, Tensor], Tensor] | None = None,
     reduction: Reduction = "mean",
 ) -> Tensor:
     r"""Triplet margin loss (Schroff et al., 2015; Balntas et al., 2016).
@@ -184,12 +215,40 @@ def triplet(
     al. (2017) found more stable. The loss depends on the three embeddings only
     through the gap ``d(a, p) − d(a, n)``: a hinge in that gap.
 
-    Difference from PyTorch: ``F.triplet_margin_loss`` measures
-    ``‖a − p + ε‖`` with ``ε = 1e-6`` added to every coordinate (to keep the
-    gradient finite at ``a = p``), so its distances differ from the exact ones
-    by up to ``ε·√D``. Here distances are exact, and the gradient at ``a = p``
-    (or ``a = n``) is kept finite by a safe square root whose gradient at 0 is
-    0 (see :func:`~lossbook.checks.safe_sqrt`). With ``eps=0`` the two agree to rounding.
+    One function covers both of torch's triplet modules (``TripletMarginLoss``'s
+    ``p`` and ``eps`` are ``distance_function=partial(F.pairwise_distance, p=p,
+    eps=eps)``):
+
+    * ``swap=True`` is the *distance swap* of Balntas et al. (2016): the
+      negative's distance is ``min(d(a, n), d(p, n))``, the harder of the two
+      ways the negative can be measured (torch's ``swap``).
+    * ``distance_function`` replaces the Euclidean ``d``: any function of two
+      ``(N, D)`` tensors returning the ``(N,)`` row-wise distances (e.g.
+      ``lambda u, v: 1 - F.cosine_similarity(u, v)``) -- what torch's
+      ``TripletMarginWithDistanceLoss`` takes. ``None`` (default) is the exact
+      Euclidean distance below. The distance must be non-negative for the
+      margin to mean anything; this is not checked (it reads values).
+
+    Difference from PyTorch: ``F.triplet_margin_loss`` (and
+    ``TripletMarginWithDistanceLoss`` without a ``distance_function``, which
+    uses ``F.pairwise_distance``) measure ``‖a − p + ε‖`` with ``ε = 1e-6``
+    added to every coordinate (to keep the gradient finite at ``a = p``), so
+    their distances differ from the exact ones by up to ``ε·√D``. Here
+    distances are exact, and the gradient at ``a = p`` (or ``a = n``) is kept
+    finite by a safe square root whose gradient at 0 is 0 (see
+    :func:`~lossbook.checks.safe_sqrt`). With ``eps=0`` the two agree to
+    rounding; with ``distance_function=F.pairwise_distance`` they agree
+    exactly.
+
+    Porting from pytorch-metric-learning: its ``TripletMarginLoss`` takes a
+    labelled batch and forms *every* valid triplet in it (like
+    ``mine_triplets(..., strategy="all")``), L2-normalises the embeddings
+    first (``LpDistance``, ``normalize_embeddings=True``), defaults to
+    ``margin=0.05`` and averages over the triplets with a non-zero loss only
+    (``AvgNonZeroReducer``): ``triplet(F.normalize(e)[i], F.normalize(e)[j],
+    F.normalize(e)[k], margin=0.05, reduction="none")`` on those triplets,
+    summed and divided by the number of positive losses, is its value
+    (checked against pytorch-metric-learning 2.9.0).
 
     A batch of triplets usually comes from :func:`mine_triplets`::
 
@@ -204,10 +263,16 @@ def triplet(
         positive: positive embeddings ``(N, D)`` (same class as the anchor).
         negative: negative embeddings ``(N, D)`` (another class).
         margin: the required gap between the two distances, ``> 0``.
+        swap: use ``min(d(a, n), d(p, n))`` as the negative's distance.
+        distance_function: the row-wise distance ``d(u, v) -> (N,)``; ``None``
+            for the exact Euclidean distance.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (shape ``(N,)``).
 
     Example: ``d(a, p) = ‖(3, 4)‖ = 5`` and ``d(a, n) = 1``, so the loss is
-    ``max(0, 5 − 1 + 1) = 5``; swap the two and the triplet is satisfied (0):
+    ``max(0, 5 − 1 + 1) = 5``; swap the two and the triplet is satisfied (0);
+    with the L1 distance ``d(a, p) = 3 + 4 = 7`` and the loss is ``7 − 1 + 1 = 7``.
+    On a line, ``a = 0``, ``p = 2``, ``n = 3``: ``max(0, 2 − 3 + 1) = 0``, but the
+    negative is 1 from the positive, and the swap gives ``max(0, 2 − 1 + 1) = 2``:
 
     >>> import torch, lossbook
     >>> a, p, n = torch.tensor([[0.0, 0.0]]), torch.tensor([[3.0, 4.0]]), torch.tensor([[0.0, 1.0]])
@@ -215,15 +280,227 @@ def triplet(
     tensor(5.)
     >>> lossbook.triplet(a, n, p, margin=1.0)
     tensor(0.)
+    >>> lossbook.triplet(a, p, n, distance_function=lambda u, v: (u - v).abs().sum(-1))
+    tensor(7.)
+    >>> a, p, n = torch.tensor([[0.0]]), torch.tensor([[2.0]]), torch.tensor([[3.0]])
+    >>> lossbook.triplet(a, p, n), lossbook.triplet(a, p, n, swap=True)
+    (tensor(0.), tensor(2.))
     """
     _check_embeddings(("anchor", anchor), ("positive", positive), ("negative", negative))
     check_same_shape("anchor", anchor, "positive", positive)
     check_same_shape("anchor", anchor, "negative", negative)
     check_positive("margin", margin)
+    swap = check_flag("swap", swap)
+    if distance_function is not None and not callable(distance_function):
+        raise TypeError(
+            "distance_function must be a function of two (N, D) tensors returning their (N,) "
+            f"row-wise distances, or None, got {type(distance_function).__name__}"
+        )
     check_reduction(reduction)
-    dist_pos = safe_sqrt(_squared_distance(anchor, positive))  # d(a, p)
-    dist_neg = safe_sqrt(_squared_distance(anchor, negative))  # d(a, n)
+
+    def distance(u: Tensor, v: Tensor) -> Tensor:
+        if distance_function is None:
+            return safe_sqrt(_squared_distance(u, v))  # exact Euclidean, finite gradient at 0
+        d = distance_function(u, v)
+        if not isinstance(d, Tensor) or d.shape != u.shape[:1]:
+            shown = tuple(d.shape) if isinstance(d, Tensor) else type(d).__name__
+            raise ValueError(
+                f"distance_function must return one distance per row, shape ({u.shape[0]},), "
+                f"got {shown}"
+            )
+        return d
+
+    dist_pos = distance(anchor, positive)  # d(a, p)
+    dist_neg = distance(anchor, negative)  # d(a, n)
+    if swap:  # Balntas et al.: the negative's harder distance, to the anchor or the positive
+        dist_neg = torch.minimum(dist_neg, distance(positive, negative))
     loss = torch.clamp(dist_pos - dist_neg + margin, min=0.0)
+    return reduce(loss, reduction)
+
+
+# --------------------------------------------------------------------------- pairwise margin losses
+
+
+def _check_pm_one_labels(name: str, y: Tensor, shape: torch.Size, what: str) -> None:
+    """``y``: a floating or integer tensor of -1/+1 labels, of the given shape (not bool)."""
+    check_tensor(name, y, floating=False)
+    if y.dtype == torch.bool or y.is_complex():
+        raise TypeError(
+            f"{name} must be a floating or integer tensor of -1/+1 labels, got dtype {y.dtype}; "
+            f"for a boolean flag pass 2 * {name}.long() - 1"
+        )
+    if y.shape != shape:
+        raise ValueError(f"{name} must have shape {tuple(shape)}, {what}, got {tuple(y.shape)}")
+
+
+@float32_under_autocast
+def margin_ranking(
+    x1: Tensor, x2: Tensor, y: Tensor, *, margin: float = 0.0, reduction: Reduction = "mean"
+) -> Tensor:
+    r"""Margin ranking loss: which of two scores should be higher (torch's ``MarginRankingLoss``).
+
+    .. math::
+
+        \ell(x_1, x_2, y) = \max\bigl(0,\ -y\,(x_1 - x_2) + \text{margin}\bigr),
+        \qquad y \in \{-1, +1\}
+
+    ``y = +1`` says ``x₁`` should rank above ``x₂``, ``y = −1`` the reverse; a
+    pair ordered right by at least ``margin`` costs nothing. It is the
+    :func:`~lossbook.classification.hinge` loss of the score difference
+    ``x₁ − x₂`` (with ``margin`` in place of 1), the pairwise hinge of
+    RankSVM (Herbrich et al., 2000; Joachims, 2002). The Bradley--Terry
+    :func:`~lossbook.alignment.pairwise_ranking` is its smooth cousin,
+    ``log(1 + e^{−(x₁ − x₂)})``.
+
+    Difference from PyTorch: ``F.margin_ranking_loss`` accepts any ``y``;
+    ``y = 0`` (a tie) then costs ``max(0, margin)`` whatever the scores -- a
+    constant with zero gradient, usually a label bug. lossbook refuses labels
+    outside ``{-1, +1}``, and a negative margin (which would reward wrongly
+    ordered pairs inside it). Shapes must match exactly (no broadcasting).
+
+    Args:
+        x1: scores of the first items, any shape ``(*)``.
+        x2: scores of the second items, the same shape.
+        y: ``+1`` where ``x1`` should be higher, ``−1`` where ``x2`` should, the
+            same shape (floating or integer dtype).
+        margin: the required score gap, ``≥ 0`` (default 0, as torch).
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (shape ``(*)``).
+
+    Example: pair 1 is ordered right (``2 > 1``, loss 0); pair 2 wrong by 0.5
+    (``0.5 < 1``, loss 0.5): the mean is 0.25:
+
+    >>> import torch, lossbook
+    >>> x1, x2, y = torch.tensor([2.0, 0.5]), torch.tensor([1.0, 1.0]), torch.tensor([1, 1])
+    >>> lossbook.margin_ranking(x1, x2, y)
+    tensor(0.2500)
+    """
+    check_tensor("x1", x1)
+    check_tensor("x2", x2)
+    check_same_shape("x1", x1, "x2", x2)
+    _check_pm_one_labels("y", y, x1.shape, "one label per pair of scores")
+    check_same_dtype(("x1", x1), ("x2", x2))
+    check_same_device(("x1", x1), ("x2", x2), ("y", y))
+    margin = check_positive("margin", margin, allow_zero=True)
+    check_reduction(reduction)
+    check_plus_minus_one("y", y)
+
+    score_gap = x1 - x2  # > 0 when x1 ranks above x2
+    loss = torch.clamp(margin - y.to(x1.dtype) * score_gap, min=0.0)
+    return reduce(loss, reduction)
+
+
+@float32_under_autocast
+def hinge_embedding(
+    x: Tensor, y: Tensor, *, margin: float = 1.0, reduction: Reduction = "mean"
+) -> Tensor:
+    r"""Hinge embedding loss: a distance, small for similar pairs, beyond a margin for others.
+
+    .. math::
+
+        \ell(x, y) = \begin{cases} x & y = +1 \\
+                                   \max(0,\ \text{margin} - x) & y = -1 \end{cases}
+
+    ``x`` is a (non-negative) distance between two inputs, computed by the
+    model -- e.g. the L1 distance of two embeddings; ``y = +1`` marks a
+    similar pair, whose distance is the loss, and ``y = −1`` a dissimilar
+    one, which costs only while closer than ``margin``. It is torch's
+    ``HingeEmbeddingLoss`` (used for semi-supervised embeddings, Weston et
+    al. 2008) and the *unsquared* form of :func:`contrastive` written on a
+    given distance, with the opposite label convention (+1 = similar).
+
+    Difference from PyTorch: ``F.hinge_embedding_loss`` accepts any ``y``
+    (a label that is neither +1 nor −1 gets *both* terms); lossbook refuses
+    labels outside ``{-1, +1}`` and a margin ``≤ 0``. Like torch it does not
+    check that ``x ≥ 0`` -- a negative "distance" of a similar pair is a
+    negative loss, unbounded below.
+
+    Args:
+        x: distances, any shape ``(*)``.
+        y: ``+1`` (similar) or ``−1`` (dissimilar), the same shape (floating or
+            integer dtype).
+        margin: the distance beyond which a dissimilar pair costs nothing, ``> 0``.
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (shape ``(*)``).
+
+    Example: a similar pair at distance 0.3 costs 0.3; dissimilar pairs at 2
+    and 0.3 cost ``max(0, 1 − 2) = 0`` and ``1 − 0.3 = 0.7``; the mean is 1/3:
+
+    >>> import torch, lossbook
+    >>> x, y = torch.tensor([0.3, 2.0, 0.3]), torch.tensor([1, -1, -1])
+    >>> lossbook.hinge_embedding(x, y)
+    tensor(0.3333)
+    """
+    check_tensor("x", x)
+    _check_pm_one_labels("y", y, x.shape, "one label per distance in x")
+    check_same_device(("x", x), ("y", y))
+    margin = check_positive("margin", margin)
+    check_reduction(reduction)
+    check_plus_minus_one("y", y)
+
+    similar = y == 1
+    dissimilar_term = torch.clamp(margin - x, min=0.0)
+    loss = torch.where(similar, x, dissimilar_term)
+    return reduce(loss, reduction)
+
+
+@float32_under_autocast
+def cosine_embedding(
+    x1: Tensor, x2: Tensor, y: Tensor, *, margin: float = 0.0, reduction: Reduction = "mean"
+) -> Tensor:
+    r"""Cosine embedding loss: align similar pairs, separate the others (torch's ``CosineEmbeddingLoss``).
+
+    .. math::
+
+        \ell(x_1, x_2, y) = \begin{cases} 1 - \cos(x_1, x_2) & y = +1 \\
+                           \max\bigl(0,\ \cos(x_1, x_2) - \text{margin}\bigr) & y = -1
+                           \end{cases}
+
+    with ``cos(u, v) = u·v / (‖u‖‖v‖)``. A similar pair (``y = +1``) pays how
+    far its angle is from 0; a dissimilar pair pays while its cosine is above
+    ``margin`` (0: orthogonal or opposed is enough). Only directions matter:
+    the loss ignores the embeddings' norms.
+
+    Numerical stability: rows are L2-normalised with ``F.normalize`` (norm
+    clamped at 1e-12, as in :func:`info_nce`), so a zero row has cosine 0 and
+    a finite gradient. PyTorch instead adds ``1e-12`` to each squared norm;
+    the two agree to rounding for any row with a norm above ~1e-5.
+
+    Difference from PyTorch: torch accepts any ``y`` (a label other than ±1
+    gets neither term: loss 0) and unbatched ``(D,)`` inputs; lossbook refuses
+    labels outside ``{-1, +1}``, takes ``(N, D)`` embeddings (add the batch
+    dimension with ``x.unsqueeze(0)``), and a margin outside ``[−1, 1]`` (a
+    cosine never leaves that interval, so such a margin makes the dissimilar
+    term always or never zero).
+
+    Args:
+        x1: first embeddings ``(N, D)``.
+        x2: second embeddings ``(N, D)``.
+        y: ``(N,)`` labels, ``+1`` similar, ``−1`` dissimilar (floating or integer).
+        margin: the cosine below which a dissimilar pair costs nothing, in ``[−1, 1]``.
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (shape ``(N,)``).
+
+    Example: ``(1, 0)`` and ``(1, 1)`` are 45° apart, ``cos = 1/√2``, so the
+    similar pair costs ``1 − 0.7071 = 0.2929``; ``(1, 0)`` and ``(0, 1)`` are
+    orthogonal, so the dissimilar pair costs ``max(0, 0 − 0) = 0``; the mean is
+    ``0.1464``:
+
+    >>> import torch, lossbook
+    >>> x1 = torch.tensor([[1.0, 0.0], [1.0, 0.0]])
+    >>> x2 = torch.tensor([[1.0, 1.0], [0.0, 1.0]])
+    >>> lossbook.cosine_embedding(x1, x2, torch.tensor([1, -1]))
+    tensor(0.1464)
+    """
+    _check_embeddings(("x1", x1), ("x2", x2))
+    check_same_shape("x1", x1, "x2", x2)
+    _check_pm_one_labels("y", y, x1.shape[:1], f"one label per pair of x1 {tuple(x1.shape)}")
+    check_same_device(("x1", x1), ("y", y))
+    margin = check_scalar("margin", margin, low=-1.0, high=1.0)
+    check_reduction(reduction)
+    check_plus_minus_one("y", y)
+
+    cosine = (F.normalize(x1, dim=-1) * F.normalize(x2, dim=-1)).sum(dim=-1)  # cos(x1, x2)
+    similar_term = 1.0 - cosine
+    dissimilar_term = torch.clamp(cosine - margin, min=0.0)
+    loss = torch.where(y == 1, similar_term, dissimilar_term)
     return reduce(loss, reduction)
 
 

@@ -594,3 +594,109 @@ _CLS_MODULES: dict[str, type[nn.Module]] = {
 }
 MODULES.update(_CLS_MODULES)
 __all__ += [*_CLS_MODULES]
+
+
+# --- metric additions ---
+
+
+class MarginRankingLoss(LossModule):
+    """Margin ranking loss as a Module: ``MarginRankingLoss(margin=m)(x1, x2, y)`` is
+    :func:`lossbook.margin_ranking` ``(x1, x2, y, margin=m)``.
+
+    Args:
+        margin: the required score gap (>= 0).
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: ``x1``, ``x2`` and the ±1 labels ``y`` the same shape ``(*)``; the output is a
+    scalar, or ``(*)`` with ``reduction="none"``.
+    """
+
+    function = staticmethod(metric.margin_ranking)
+    settings = ("margin", "reduction")
+
+    def __init__(
+        self, *, margin: float = 0.0, reduction: Reduction = "mean", compile: bool = False
+    ) -> None:
+        super().__init__(compile=compile)
+        self.margin = check_positive("margin", margin, allow_zero=True)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, x1: Tensor, x2: Tensor, y: Tensor) -> Tensor:
+        return self.loss(x1, x2, y)
+
+
+class HingeEmbeddingLoss(LossModule):
+    """Hinge embedding loss as a Module: ``HingeEmbeddingLoss(margin=m)(x, y)`` is
+    :func:`lossbook.hinge_embedding` ``(x, y, margin=m)``.
+
+    Args:
+        margin: the distance beyond which a dissimilar pair costs nothing (> 0).
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: distances ``x`` and ±1 labels ``y`` the same shape ``(*)``; the output is a
+    scalar, or ``(*)`` with ``reduction="none"``.
+    """
+
+    function = staticmethod(metric.hinge_embedding)
+    settings = ("margin", "reduction")
+
+    def __init__(
+        self, *, margin: float = 1.0, reduction: Reduction = "mean", compile: bool = False
+    ) -> None:
+        super().__init__(compile=compile)
+        self.margin = check_positive("margin", margin)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, x: Tensor, y: Tensor) -> Tensor:
+        return self.loss(x, y)
+
+
+class CosineEmbeddingLoss(LossModule):
+    """Cosine embedding loss as a Module: ``CosineEmbeddingLoss(margin=m)(x1, x2, y)`` is
+    :func:`lossbook.cosine_embedding` ``(x1, x2, y, margin=m)``.
+
+    Args:
+        margin: the cosine below which a dissimilar pair costs nothing, in [-1, 1].
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: ``x1`` and ``x2`` ``(N, D)``, ±1 labels ``y`` ``(N,)``; the output is a scalar,
+    or ``(N,)`` with ``reduction="none"``.
+    """
+
+    function = staticmethod(metric.cosine_embedding)
+    settings = ("margin", "reduction")
+
+    def __init__(
+        self, *, margin: float = 0.0, reduction: Reduction = "mean", compile: bool = False
+    ) -> None:
+        super().__init__(compile=compile)
+        self.margin = check_scalar("margin", margin, low=-1.0, high=1.0)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, x1: Tensor, x2: Tensor, y: Tensor) -> Tensor:
+        return self.loss(x1, x2, y)
+
+
+# torch's names for the triplet loss: lossbook.triplet takes torch's swap and
+# distance_function (TripletMarginLoss's p and eps: distance_function=partial(
+# F.pairwise_distance, p=p, eps=eps)).
+TripletMarginLoss = TripletLoss
+TripletMarginWithDistanceLoss = TripletLoss
+
+MODULES.update(
+    {
+        "MarginRankingLoss": MarginRankingLoss,
+        "HingeEmbeddingLoss": HingeEmbeddingLoss,
+        "CosineEmbeddingLoss": CosineEmbeddingLoss,
+    }
+)
+__all__ += [
+    "MarginRankingLoss",
+    "HingeEmbeddingLoss",
+    "CosineEmbeddingLoss",
+    "TripletMarginLoss",
+    "TripletMarginWithDistanceLoss",
+]

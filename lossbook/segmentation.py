@@ -70,6 +70,22 @@ def dice(
     ``Σp² + Σy²``, which is the same for binary masks but not for soft
     predictions.
 
+    **Porting from other libraries.** optax's ``dice_loss`` (``optax/losses/_segmentation.py``)
+    writes the fraction as ``(I + smooth) / (I + ½(P − I) + ½(T − I) + smooth)`` with
+    ``I = Σpy``, ``P = Σp``, ``T = Σy`` (α = β = ½), i.e. ``(2I + 2·smooth) / (P + T +
+    2·smooth)``: its ``smooth`` is half of this function's ``eps`` (``smooth=1`` is
+    ``eps=2``); it also applies the softmax itself by default and averages over classes
+    only, per sample. segmentation_models_pytorch's ``DiceLoss``
+    (``segmentation_models_pytorch/losses/dice.py`` and ``_functional.py``,
+    ``soft_dice_score``) writes ``(2I + smooth) / (P + T + smooth).clamp_min(eps)`` --
+    its ``smooth`` enters numerator and denominator once, as this ``eps`` does (its own
+    ``eps`` is only a floor under the denominator) -- but it sums over the batch and the
+    pixels together (``dims=(0, 2)``): **one Dice per class for the whole batch**
+    ("batch Dice"), then zeroes the classes with no true pixel in the batch and averages
+    over classes. To reproduce it here, stack the batch into one sample:
+    ``dice(probs.movedim(1, 0).reshape(1, C, -1), target.movedim(1, 0).reshape(1, C, -1))``
+    (smp's zeroing of absent classes aside).
+
     **Empty masks.** ``ε`` keeps the loss defined when a class is absent from
     both prediction and target: the fraction is ``ε/ε = 1`` and the loss is
     0 -- predicting nothing where there is nothing is right. Near that point

@@ -123,6 +123,17 @@ def test_defaults_match_torch():
         (lossbook.ctc, "blank", F.ctc_loss, "blank"),
         (lossbook.ctc, "zero_infinity", F.ctc_loss, "zero_infinity"),
         (lossbook.triplet, "margin", F.triplet_margin_loss, "margin"),
+        (lossbook.triplet, "swap", F.triplet_margin_loss, "swap"),
+        (lossbook.triplet, "swap", F.triplet_margin_with_distance_loss, "swap"),
+        (
+            lossbook.triplet,
+            "distance_function",
+            F.triplet_margin_with_distance_loss,
+            "distance_function",
+        ),
+        (lossbook.margin_ranking, "margin", F.margin_ranking_loss, "margin"),
+        (lossbook.hinge_embedding, "margin", F.hinge_embedding_loss, "margin"),
+        (lossbook.cosine_embedding, "margin", F.cosine_embedding_loss, "margin"),
     ]
     for ours, name, theirs, their_name in pairs:
         assert CATALOG[ours.__name__].defaults[name] == default(theirs, their_name), name
@@ -315,10 +326,13 @@ PINNED_DEFAULTS = {
     "kl_divergence": {"dim": -1, "log_inputs": False},
     "gaussian_kl": {},
     "contrastive": {"margin": 1.0},
-    "triplet": {"margin": 1.0},
+    "triplet": {"margin": 1.0, "swap": False, "distance_function": None},
     "info_nce": {"temperature": 0.1, "negatives": None, "gather": False},
     "clip_loss": {"temperature": 0.07, "gather": False},
     "nt_xent": {"temperature": 0.1, "gather": False},
+    "margin_ranking": {"margin": 0.0},
+    "hinge_embedding": {"margin": 1.0},
+    "cosine_embedding": {"margin": 0.0},
     "ctc": {"blank": 0, "zero_infinity": False},
     "dice": {"eps": 1e-06},
     "dice_cross_entropy": {"dice_weight": 1.0, "ce_weight": 1.0, "eps": 1e-06},

@@ -658,3 +658,163 @@ def test_nt_xent_sum_over_an_empty_batch_is_zero(device):
     # the mean over an empty batch is refused (a matrix row); the sum of nothing is 0
     empty = torch.zeros(0, 3, device=device)
     assert nt_xent(empty, empty, reduction="sum").item() == 0.0
+
+
+# --------------------------------------------------------------------------- torch's pairwise
+# margin losses and the triplet's swap / distance_function: each equals its F.* counterpart in
+# float64, for every option and reduction, in value and in every input's gradient.
+import lossbook as lb  # noqa: E402
+
+
+def _draw(seed, *shape, labels=False):
+    gen = torch.Generator().manual_seed(seed)
+    if labels:
+        return (torch.randint(0, 2, shape, generator=gen) * 2 - 1).to(torch.long)
+    return torch.randn(shape, generator=gen, dtype=torch.float64).requires_grad_(True)
+
+
+def _same_value_and_gradients(ours, theirs, leaves):
+    torch.testing.assert_close(ours, theirs, rtol=1e-10, atol=1e-12)
+    g_ours = torch.autograd.grad(ours.sum(), leaves, retain_graph=True)
+    g_theirs = torch.autograd.grad(theirs.sum(), leaves)
+    for a, b in zip(g_ours, g_theirs, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("margin", [0.0, 0.5, 2.0])
+@pytest.mark.parametrize("label_dtype", [torch.long, torch.float64])
+def test_margin_ranking_equals_torch(reduction, margin, label_dtype):
+    x1, x2, y = _draw(1, 11), _draw(2, 11), _draw(3, 11, labels=True).to(label_dtype)
+    ours = lb.margin_ranking(x1, x2, y, margin=margin, reduction=reduction)
+    theirs = F.margin_ranking_loss(x1, x2, y.double(), margin=margin, reduction=reduction)
+    _same_value_and_gradients(ours, theirs, [x1, x2])
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("margin", [0.5, 1.0, 3.0])
+@pytest.mark.parametrize("shape", [(11,), (3, 4), ()])
+def test_hinge_embedding_equals_torch(reduction, margin, shape):
+    x, y = _draw(4, *shape), _draw(5, *shape, labels=True)
+    ours = lb.hinge_embedding(x, y, margin=margin, reduction=reduction)
+    theirs = F.hinge_embedding_loss(x, y.double(), margin=margin, reduction=reduction)
+    _same_value_and_gradients(ours, theirs, [x])
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("margin", [-0.5, 0.0, 0.3, 1.0])
+def test_cosine_embedding_equals_torch(reduction, margin):
+    x1, x2, y = _draw(6, 9, 5), _draw(7, 9, 5), _draw(8, 9, labels=True)
+    ours = lb.cosine_embedding(x1, x2, y, margin=margin, reduction=reduction)
+    theirs = F.cosine_embedding_loss(x1, x2, y.double(), margin=margin, reduction=reduction)
+    _same_value_and_gradients(ours, theirs, [x1, x2])
+
+
+def test_cosine_embedding_zero_row_is_finite():
+    """A zero embedding has cosine 0 (torch: 0 / sqrt(1e-24) = 0 too) and a finite gradient."""
+    x1 = torch.zeros(2, 3, dtype=torch.float64, requires_grad=True)
+    x2 = torch.ones(2, 3, dtype=torch.float64, requires_grad=True)
+    y = torch.tensor([1, -1])
+    ours = lb.cosine_embedding(x1, x2, y, reduction="none")
+    theirs = F.cosine_embedding_loss(x1, x2, y.double(), reduction="none")
+    torch.testing.assert_close(ours, theirs)
+    torch.testing.assert_close(ours, torch.tensor([1.0, 0.0], dtype=torch.float64))
+    ours.sum().backward()
+    assert torch.isfinite(x1.grad).all() and torch.isfinite(x2.grad).all()
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("swap", [False, True])
+@pytest.mark.parametrize(
+    "distance",
+    [
+        None,  # torch's default: F.pairwise_distance
+        lambda u, v: 1.0 - F.cosine_similarity(u, v),
+        lambda u, v: (u - v).abs().sum(-1),
+    ],
+    ids=["pairwise", "cosine", "l1"],
+)
+@pytest.mark.parametrize("margin", [1e-6, 1.0, 10.0])
+def test_triplet_with_distance_equals_torch(reduction, swap, distance, margin):
+    a, p, n = _draw(9, 6, 4), _draw(10, 6, 4), _draw(11, 6, 4)
+    ours = lb.triplet(
+        a,
+        p,
+        n,
+        margin=margin,
+        swap=swap,
+        distance_function=F.pairwise_distance if distance is None else distance,
+        reduction=reduction,
+    )
+    theirs = F.triplet_margin_with_distance_loss(
+        a, p, n, distance_function=distance, margin=margin, swap=swap, reduction=reduction
+    )
+    _same_value_and_gradients(ours, theirs, [a, p, n])
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("swap", [False, True])
+def test_triplet_exact_distance_equals_torch_without_eps(reduction, swap):
+    """The default (exact) distance is torch's p = 2 distance with eps = 0."""
+    a, p, n = _draw(12, 6, 4), _draw(13, 6, 4), _draw(14, 6, 4)
+    ours = lb.triplet(a, p, n, swap=swap, reduction=reduction)
+    theirs = F.triplet_margin_loss(a, p, n, swap=swap, eps=0.0, reduction=reduction)
+    _same_value_and_gradients(ours, theirs, [a, p, n])
+
+
+def test_swap_changes_only_the_triplets_whose_negative_is_closer_to_the_positive():
+    a, p, n = _draw(15, 50, 3), _draw(16, 50, 3), _draw(17, 50, 3)
+    plain = lb.triplet(a, p, n, reduction="none")
+    swapped = lb.triplet(a, p, n, swap=True, reduction="none")
+    closer = (p - n).norm(dim=1) < (a - n).norm(dim=1)
+    assert closer.any() and (~closer).any()
+    torch.testing.assert_close(swapped[~closer], plain[~closer])
+    assert (swapped[closer] >= plain[closer]).all()
+
+
+@pytest.mark.parametrize(
+    ("fn", "args"),
+    [
+        (lb.margin_ranking, (_draw(20, 5), _draw(21, 5), _draw(22, 5, labels=True))),
+        (lb.hinge_embedding, (_draw(23, 5), _draw(24, 5, labels=True))),
+        (lb.cosine_embedding, (_draw(25, 5, 3), _draw(26, 5, 3), _draw(27, 5, labels=True))),
+    ],
+    ids=["margin_ranking", "hinge_embedding", "cosine_embedding"],
+)
+def test_pairwise_margin_losses_gradcheck(fn, args):
+    # margins where no term sits exactly on its hinge for these draws
+    assert torch.autograd.gradcheck(lambda *t: fn(*t, args[-1], margin=0.25), args[:-1])
+
+
+def test_triplet_swap_gradcheck():
+    a, p, n = _draw(28, 5, 3), _draw(29, 5, 3), _draw(30, 5, 3)
+    assert torch.autograd.gradcheck(lambda *t: lb.triplet(*t, swap=True, margin=2.0), (a, p, n))
+
+
+def test_new_modules_equal_their_functions_and_torchs_modules():
+    x1, x2, y = _draw(31, 7, 4), _draw(32, 7, 4), _draw(33, 7, labels=True)
+    yd = y.double()
+    pairs = [
+        (lb.nn.CosineEmbeddingLoss(margin=0.2), torch.nn.CosineEmbeddingLoss(margin=0.2), (x1, x2)),
+        (
+            lb.nn.MarginRankingLoss(margin=0.3),
+            torch.nn.MarginRankingLoss(margin=0.3),
+            (x1[:, 0], x2[:, 0]),
+        ),
+        (
+            lb.nn.HingeEmbeddingLoss(margin=0.7),
+            torch.nn.HingeEmbeddingLoss(margin=0.7),
+            (x1[:, 0],),
+        ),
+    ]
+    for ours, theirs, tensors in pairs:
+        torch.testing.assert_close(ours(*tensors, y), theirs(*tensors, yd))
+    ours = lb.nn.TripletMarginWithDistanceLoss(swap=True, distance_function=F.pairwise_distance)
+    theirs = torch.nn.TripletMarginWithDistanceLoss(swap=True)
+    torch.testing.assert_close(ours(x1, x2, x2.flip(0)), theirs(x1, x2, x2.flip(0)))
+    assert lb.nn.TripletMarginLoss is lb.nn.TripletLoss
+    assert repr(lb.nn.CosineEmbeddingLoss()) == "CosineEmbeddingLoss(margin=0.0, reduction='mean')"
+    with pytest.raises(ValueError, match=r"^margin must lie in \[-1\.0, 1\.0\], got 2\.0$"):
+        lb.nn.CosineEmbeddingLoss(margin=2.0)
+    with pytest.raises(ValueError, match=r"^margin must be a finite number >= 0, got -1\.0$"):
+        lb.nn.MarginRankingLoss(margin=-1.0)

@@ -26,6 +26,14 @@ def _triplet_gap_profile(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
     return profile
 
 
+def _ranking_gap_profile(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    # x2 = 0, y = +1: the variable is the score gap y·(x1 − x2) = x1.
+    def profile(g: Tensor, **params: float) -> Tensor:
+        return fn(g, torch.zeros_like(g), torch.ones_like(g), reduction="none", **params)
+
+    return profile
+
+
 ENTRIES: list[LossSpec] = [
     LossSpec(
         name="contrastive",
@@ -83,6 +91,44 @@ ENTRIES: list[LossSpec] = [
         problem="self-supervised contrastive learning from two augmented views (SimCLR)",
         summary="SimCLR's InfoNCE over 2N views: each view picks its partner among the other 2N − 1.",
         reference="chen2020simple",
+        nonnegative=True,
+    ),
+    LossSpec(
+        name="margin_ranking",
+        family="metric",
+        fn=M.margin_ranking,
+        formula=r"\max\bigl(0,\ m - y\,(x_1 - x_2)\bigr),\ y \in \{-1, +1\}",
+        problem="pairwise ranking: which of two scores should be higher (RankSVM)",
+        summary="A hinge on the score gap: zero once the pair is ordered right by the margin.",
+        reference="herbrich2000large",
+        variable="score gap y·(x₁ − x₂) (> 0 when ordered right)",
+        domain=(-10.0, 10.0),
+        profile=_ranking_gap_profile(M.margin_ranking),
+        example_params={"margin": 0.5},
+        convex=True,
+        smooth=False,
+        bounded_below=0.0,
+        robust=True,
+        symmetric=False,
+    ),
+    LossSpec(
+        name="hinge_embedding",
+        family="metric",
+        fn=M.hinge_embedding,
+        formula=r"x \text{ if } y = 1,\quad \max(0,\ m - x) \text{ if } y = -1",
+        problem="similarity learning on a given pair distance x (labels ±1, +1 similar)",
+        summary="The distance itself for similar pairs, a hinge up to the margin for the others.",
+        reference="weston2008deep",
+        nonnegative=False,
+    ),
+    LossSpec(
+        name="cosine_embedding",
+        family="metric",
+        fn=M.cosine_embedding,
+        formula=r"1 - \cos(x_1, x_2) \text{ if } y = 1,\quad \max(0,\ \cos(x_1, x_2) - m) \text{ if } y = -1",
+        problem="similarity learning by angle (labels ±1, +1 similar): retrieval, paraphrase pairs",
+        summary="Aligns similar pairs, pushes the others below a cosine margin; norms ignored.",
+        reference="hadsell2006dimensionality",
         nonnegative=True,
     ),
 ]

@@ -290,6 +290,32 @@ def example_inputs(
 
     builders["nt_xent"] = nt_xent
 
+    def margin_ranking() -> Example:
+        y = 2 * bits(n) - 1
+        x2 = rnd(n)
+        x1 = x2 + 2.0 * y * max(scale, 1.0) if perfect else rnd(n)
+        return Example([x1, x2, y], none_shape=(n,), differentiable=(0, 1), batch_dims=(0, 0, 0))
+
+    builders["margin_ranking"] = margin_ranking
+
+    def hinge_embedding() -> Example:
+        y = 2 * bits(n) - 1
+        # distances: 0 for similar pairs, beyond the margin for dissimilar ones when perfect;
+        # otherwise any real x, as torch's own samples (a negative x of a similar pair is a
+        # negative loss: the function does not require x >= 0)
+        x = torch.where(y > 0, 0.0, 2.0 * max(scale, 1.0)) if perfect else rnd(n)
+        return Example([x, y], none_shape=(n,), batch_dims=(0, 0))
+
+    builders["hinge_embedding"] = hinge_embedding
+
+    def cosine_embedding() -> Example:
+        y = 2 * bits(n) - 1
+        x1 = rnd(n, EMBEDDING_DIM)
+        x2 = x1 * y[:, None] if perfect else rnd(n, EMBEDDING_DIM)  # aligned / opposed
+        return Example([x1, x2, y], none_shape=(n,), differentiable=(0, 1), batch_dims=(0, 0, 0))
+
+    builders["cosine_embedding"] = cosine_embedding
+
     def ctc() -> Example | None:
         if perfect:
             return None
