@@ -451,3 +451,14 @@ def test_modules_take_per_batch_arguments_at_the_call():
         ValueError, match=r"^estimator must be one of \('k1', 'k2', 'k3'\), got 'k4'$"
     ):
         lb.nn.KLEstimateLoss(estimator="k4")
+
+
+def test_the_chapters_text_ships_with_the_package():
+    """Chapter 13 reads lossbook/data/fables.txt through importlib.resources (also on Colab)."""
+    from importlib.resources import files
+    from pathlib import Path
+
+    text = files("lossbook").joinpath("data/fables.txt").read_text()
+    assert 3000 < len(text) < 10000 and text.isascii()
+    pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
+    assert '"data/*.txt"' in pyproject
