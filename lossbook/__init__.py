@@ -26,7 +26,16 @@ attributes loaded on first use: :mod:`lossbook.nn` (the losses as modules),
 import importlib
 
 from .adversarial import gradient_penalty, wasserstein_critic, wasserstein_generator
-from .alignment import dpo, ipo, kto, orpo, pairwise_ranking, ppo_clip, sequence_logprob
+from .alignment import (
+    dpo,
+    ipo,
+    kto,
+    kwise_ranking,
+    orpo,
+    pairwise_ranking,
+    ppo_clip,
+    sequence_logprob,
+)
 from .classification import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -44,6 +53,7 @@ from .classification import (
     squared_hinge,
 )
 from .divergence import gaussian_kl, kl_divergence
+from .llm import group_advantages, grpo, kl_estimate, lm_loss, simpo
 from .metric import (
     clip_loss,
     contrastive,
@@ -148,4 +158,11 @@ __all__ = [
     "orpo",
     "ppo_clip",
     "sequence_logprob",
+    "kwise_ranking",
+    # LLM training today
+    "lm_loss",
+    "group_advantages",
+    "kl_estimate",
+    "grpo",
+    "simpo",
 ]

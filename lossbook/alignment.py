@@ -59,6 +59,7 @@ __all__ = [
     "dpo",
     "ipo",
     "kto",
+    "kwise_ranking",
     "orpo",
     "pairwise_ranking",
     "ppo_clip",
@@ -142,6 +143,50 @@ def pairwise_ranking(
     check_reduction(reduction)
     margin = chosen_rewards - rejected_rewards
     loss = -F.logsigmoid(margin)
+    return reduce(loss, reduction)
+
+
+@float32_under_autocast
+def kwise_ranking(rewards: Tensor, *, reduction: Reduction = "mean") -> Tensor:
+    r"""InstructGPT's reward-model loss over a ranked list of ``K`` answers (Ouyang et al., 2022, Eq. 1).
+
+    .. math::
+
+        \ell(x) = \frac{1}{\binom K2} \sum_{i < j} -\log\sigma\bigl(r_i - r_j\bigr)
+
+    Labellers rank ``K`` answers to one prompt (4 to 9 in InstructGPT); every pair
+    ``(i, j)`` with ``i`` ranked above ``j`` is one Bradley–Terry comparison
+    (:func:`pairwise_ranking`). InstructGPT puts all ``C(K, 2)`` comparisons of a
+    prompt in one batch element (one forward pass per answer, and no overfitting from
+    seeing a prompt's comparisons in separate steps): this loss is their mean, then the
+    ``reduction`` over prompts. With ``K = 2`` it is :func:`pairwise_ranking`.
+
+    Stability: ``−logsigmoid`` of each reward difference, finite for any finite input.
+
+    Args:
+        rewards: ``(B, K)`` rewards of ``K ≥ 2`` answers to each of ``B`` prompts,
+            **ordered best first** (column 0 is the labellers' favourite).
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (returns ``(B,)``,
+            one loss per prompt).
+
+    Example: rewards ``(2, 1, 0)`` have pairs with differences ``1, 2, 1``:
+    ``(2·log(1 + e^{−1}) + log(1 + e^{−2}))/3 = (2·0.3133 + 0.1269)/3 ≈ 0.2512``:
+
+    >>> import torch, lossbook
+    >>> lossbook.kwise_ranking(torch.tensor([[2.0, 1.0, 0.0]]))
+    tensor(0.2512)
+    """
+    check_tensor("rewards", rewards)
+    check_ndim("rewards", rewards, 2, "a 2-D tensor of shape (B, K), best answer first")
+    if rewards.shape[1] < 2:
+        raise ValueError(
+            f"rewards must rank K >= 2 answers per prompt (shape (B, K)), got shape "
+            f"{tuple(rewards.shape)}"
+        )
+    check_reduction(reduction)
+    better, worse = torch.triu_indices(rewards.shape[1], rewards.shape[1], 1, device=rewards.device)
+    margins = rewards[:, better] - rewards[:, worse]  # r_i − r_j for every i ranked above j
+    loss = -F.logsigmoid(margins).mean(dim=1)
     return reduce(loss, reduction)
 
 

@@ -342,6 +342,15 @@ def check_flag(name: str, value: object) -> bool:
     return bool(value)
 
 
+def check_choice(name: str, value: object, choices: Sequence[object]) -> object:
+    """Raise ``ValueError`` unless ``value`` is one of ``choices`` (strings, or ``None``)."""
+    if not any(
+        value is choice or (isinstance(value, str) and value == choice) for choice in choices
+    ):
+        raise ValueError(f"{name} must be one of {tuple(choices)}, got {value!r}")
+    return value
+
+
 def check_weight(
     name: str,
     value: object,

@@ -700,3 +700,209 @@ __all__ += [
     "TripletMarginLoss",
     "TripletMarginWithDistanceLoss",
 ]
+
+
+# --- llm additions ---
+from . import llm  # noqa: E402  (kept in this block so that merges stay local)
+from .checks import check_choice  # noqa: E402
+
+
+class KWiseRankingLoss(LossModule):
+    """InstructGPT's reward-model loss as a Module: ``KWiseRankingLoss()(rewards)`` is
+    :func:`lossbook.kwise_ranking` ``(rewards)``.
+
+    Args:
+        reduction: ``"mean"``, ``"sum"`` or ``"none"`` (one loss per prompt).
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: ``rewards`` ``(B, K)``, best answer first; the output is a scalar, or
+    ``(B,)`` with ``reduction="none"``.
+    """
+
+    function = staticmethod(alignment.kwise_ranking)
+    settings = ("reduction",)
+
+    def __init__(self, *, reduction: Reduction = "mean", compile: bool = False) -> None:
+        super().__init__(compile=compile)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, rewards: Tensor) -> Tensor:
+        return self.loss(rewards)
+
+
+class LMLoss(LossModule):
+    """The causal language-model loss as a Module: ``LMLoss(z_loss=1e-4)(logits, labels)``
+    is :func:`lossbook.lm_loss` ``(logits, labels, z_loss=1e-4)``.
+
+    ``num_items`` (the counted tokens of the whole accumulated batch) changes with every
+    batch, so it is an argument of the call, not a setting: ``criterion(logits, labels,
+    num_items=n)``.
+
+    Args:
+        ignore_index: the label of positions that do not count.
+        shift: predict token ``t + 1`` from position ``t``.
+        z_loss: coefficient ``≥ 0`` of PaLM's ``log² Z`` penalty.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: ``logits`` ``(B, T, V)``, ``labels`` ``(B, T)``; a scalar, or ``(B, T − 1)``
+    (``(B, T)`` unshifted) with ``reduction="none"``.
+    """
+
+    function = staticmethod(llm.lm_loss)
+    settings = ("ignore_index", "shift", "z_loss", "reduction")
+    #: Keyword arguments of the function that are given at every call, not at construction.
+    call_arguments = ("num_items",)
+
+    def __init__(
+        self,
+        *,
+        ignore_index: int = -100,
+        shift: bool = True,
+        z_loss: float = 0.0,
+        reduction: Reduction = "mean",
+        compile: bool = False,
+    ) -> None:
+        super().__init__(compile=compile)
+        self.ignore_index = check_int("ignore_index", ignore_index)
+        self.shift = check_flag("shift", shift)
+        self.z_loss = check_positive("z_loss", z_loss, allow_zero=True)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, logits: Tensor, labels: Tensor, num_items: int | None = None) -> Tensor:
+        if num_items is None:
+            return self.loss(logits, labels)
+        return type(self).function(
+            logits, labels, num_items=num_items, **{k: getattr(self, k) for k in self.settings}
+        )
+
+
+class KLEstimateLoss(LossModule):
+    """Schulman's KL estimators as a Module: ``KLEstimateLoss(estimator="k3")(logp, ref_logp)``
+    is :func:`lossbook.kl_estimate` ``(logp, ref_logp, estimator="k3")``.
+
+    Args:
+        estimator: ``"k1"``, ``"k2"`` or ``"k3"``.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"`` (the per-token estimates).
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: ``logp`` and ``ref_logp`` the same shape ``(*)``.
+    """
+
+    function = staticmethod(llm.kl_estimate)
+    settings = ("estimator", "reduction")
+
+    def __init__(
+        self, *, estimator: str = "k3", reduction: Reduction = "mean", compile: bool = False
+    ) -> None:
+        super().__init__(compile=compile)
+        self.estimator = check_choice("estimator", estimator, llm.ESTIMATORS)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, logp: Tensor, ref_logp: Tensor) -> Tensor:
+        return self.loss(logp, ref_logp)
+
+
+class GRPOLoss(LossModule):
+    """GRPO's policy loss as a Module: ``GRPOLoss(normalize="token")(logp, old_logp,
+    advantages, mask)`` is :func:`lossbook.grpo` with those settings.
+
+    The reference model's log-probabilities change with every batch: ``ref_logp`` is an
+    argument of the call (needed when ``beta > 0``), not a setting.
+
+    Args:
+        clip: ``ε > 0``; ``clip_high``: DAPO's ``ε_high > 0`` or ``None`` (= ``clip``).
+        beta: weight ``≥ 0`` of the k3 KL penalty to the reference.
+        normalize: ``"sequence"`` (GRPO), ``"token"`` (DAPO) or ``"constant"`` (Dr. GRPO).
+        reduction: ``"mean"``, ``"sum"`` or ``"none"`` (each answer's share, ``(B,)``).
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: ``logp``, ``old_logp``, ``mask`` (and ``ref_logp``) ``(B, T)``; ``advantages``
+    ``(B,)``.
+    """
+
+    function = staticmethod(llm.grpo)
+    settings = ("clip", "clip_high", "beta", "normalize", "reduction")
+    #: Keyword arguments of the function that are given at every call, not at construction.
+    call_arguments = ("ref_logp",)
+
+    def __init__(
+        self,
+        *,
+        clip: float = 0.2,
+        clip_high: float | None = None,
+        beta: float = 0.0,
+        normalize: str = "sequence",
+        reduction: Reduction = "mean",
+        compile: bool = False,
+    ) -> None:
+        super().__init__(compile=compile)
+        self.clip = check_positive("clip", clip)
+        self.clip_high = check_scalar("clip_high", clip_high, low=0, low_open=True, allow_none=True)
+        self.beta = check_positive("beta", beta, allow_zero=True)
+        self.normalize = check_choice("normalize", normalize, llm.NORMALIZATIONS)
+        self.reduction = check_reduction(reduction)
+
+    def forward(
+        self,
+        logp: Tensor,
+        old_logp: Tensor,
+        advantages: Tensor,
+        mask: Tensor,
+        ref_logp: Tensor | None = None,
+    ) -> Tensor:
+        if ref_logp is None:
+            return self.loss(logp, old_logp, advantages, mask)
+        return type(self).function(
+            logp,
+            old_logp,
+            advantages,
+            mask,
+            ref_logp=ref_logp,
+            **{k: getattr(self, k) for k in self.settings},
+        )
+
+
+class SimPOLoss(LossModule):
+    """SimPO as a Module: ``SimPOLoss(beta=2.0, gamma=1.0)(chosen_avg, rejected_avg)`` is
+    :func:`lossbook.simpo` with those settings.
+
+    Args:
+        beta: reward scale ``β > 0``.
+        gamma: target reward margin ``γ ≥ 0``.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: two ``(N,)`` tensors of average per-token log-probabilities.
+    """
+
+    function = staticmethod(llm.simpo)
+    settings = ("beta", "gamma", "reduction")
+
+    def __init__(
+        self,
+        *,
+        beta: float = 2.0,
+        gamma: float = 1.0,
+        reduction: Reduction = "mean",
+        compile: bool = False,
+    ) -> None:
+        super().__init__(compile=compile)
+        self.beta = check_positive("beta", beta)
+        self.gamma = check_positive("gamma", gamma, allow_zero=True)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, policy_chosen_avg_logps: Tensor, policy_rejected_avg_logps: Tensor) -> Tensor:
+        return self.loss(policy_chosen_avg_logps, policy_rejected_avg_logps)
+
+
+MODULES.update(
+    {
+        "KWiseRankingLoss": KWiseRankingLoss,
+        "LMLoss": LMLoss,
+        "KLEstimateLoss": KLEstimateLoss,
+        "GRPOLoss": GRPOLoss,
+        "SimPOLoss": SimPOLoss,
+    }
+)
+__all__ += ["KWiseRankingLoss", "LMLoss", "KLEstimateLoss", "GRPOLoss", "SimPOLoss"]

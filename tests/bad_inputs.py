@@ -80,6 +80,11 @@ def _lps(n: int = 3) -> list[torch.Tensor]:
     return [_lp(n) for _ in range(4)]
 
 
+def _mask() -> torch.Tensor:
+    """A (3, 4) completion mask where every token counts (grpo's input)."""
+    return torch.ones(3, 4, dtype=torch.bool)
+
+
 def _pq() -> torch.Tensor:
     """One distribution over two outcomes, shape (1, 2)."""
     return torch.tensor([[0.5, 0.5]])
@@ -2321,6 +2326,231 @@ RULES += [
         ),
         ValueError,
         r"^average=True needs at least one counted token per sequence; rows \[1\] have none \(all masked or -100\)$",
+    ),
+    # --- LLM training today (tests/test_llm.py) ----------------------------------------------
+    BadInput(
+        "shape",
+        "group_advantages: 1-D rewards",
+        lambda: lb.group_advantages(_z(4)),
+        ValueError,
+        r"^rewards must be a 2-D tensor of shape \(B, G\), G answers per prompt, got shape \(4,\)$",
+    ),
+    BadInput(
+        "shape",
+        "group_advantages: one answer per prompt (G = 1)",
+        lambda: lb.group_advantages(_z(4, 1)),
+        ValueError,
+        r"^rewards must hold G >= 2 answers per prompt \(shape \(B, G\)\), got shape \(4, 1\)$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "group_advantages: an unknown baseline",
+        lambda: lb.group_advantages(_z(2, 4), baseline="median"),
+        ValueError,
+        r"^baseline must be one of \('mean', 'leave_one_out'\), got 'median'$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "group_advantages: an unknown scale",
+        lambda: lb.group_advantages(_z(2, 4), scale="mad"),
+        ValueError,
+        r"^scale must be one of \('std', None\), got 'mad'$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "group_advantages: a negative eps",
+        lambda: lb.group_advantages(_z(2, 4), eps=-1e-4),
+        ValueError,
+        r"^eps must be a finite number >= 0, got -0\.0001$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "kl_estimate: an unknown estimator",
+        lambda: lb.kl_estimate(_z(3), _z(3), estimator="k4"),
+        ValueError,
+        r"^estimator must be one of \('k1', 'k2', 'k3'\), got 'k4'$",
+    ),
+    BadInput(
+        "shape",
+        "kl_estimate: per-token logp against per-sequence ref_logp",
+        lambda: lb.kl_estimate(_z(3, 4), _z(3)),
+        ValueError,
+        r"^logp and ref_logp must have the same shape, got logp \(3, 4\) and ref_logp \(3,\); lossbook never broadcasts$",
+    ),
+    BadInput(
+        "shape",
+        "grpo: per-token advantages (B, T)",
+        lambda: lb.grpo(_z(3, 4), _z(3, 4), _z(3, 4), _mask()),
+        ValueError,
+        r"^advantages must be a 1-D tensor of shape \(B,\) = \(3,\), one per sequence, got shape \(3, 4\)$",
+    ),
+    BadInput(
+        "shape",
+        "grpo: per-sequence logp (B,)",
+        lambda: lb.grpo(_z(3), _z(3), _z(3), _mask()),
+        ValueError,
+        r"^logp must be a 2-D tensor of shape \(B, T\), one entry per token, got shape \(3,\)$",
+    ),
+    BadInput(
+        "shape",
+        "grpo: mask shorter than logp",
+        lambda: lb.grpo(_z(3, 4), _z(3, 4), _z(3), _mask()[:, :3]),
+        ValueError,
+        r"^mask must have the shape of logp \(3, 4\), one entry per token, got \(3, 3\)$",
+    ),
+    BadInput(
+        "shape",
+        "grpo: ref_logp of another shape",
+        lambda: lb.grpo(_z(3, 4), _z(3, 4), _z(3), _mask(), ref_logp=_z(3, 3), beta=0.1),
+        ValueError,
+        r"^logp and ref_logp must have the same shape, got logp \(3, 4\) and ref_logp \(3, 3\); lossbook never broadcasts$",
+    ),
+    BadInput(
+        "labels",
+        "grpo: a mask of 0.5",
+        lambda: lb.grpo(_z(3, 4), _z(3, 4), _z(3), _half(3, 4)),
+        ValueError,
+        r"^mask must hold labels in \{0, 1\} \(1 = the token counts; or pass a bool mask\), found values \[0\.5\]$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "grpo: beta > 0 without ref_logp",
+        lambda: lb.grpo(_z(3, 4), _z(3, 4), _z(3), _mask(), beta=0.04),
+        ValueError,
+        r"^beta = 0\.04 > 0 needs ref_logp, the reference model's log-probs$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "grpo: an unknown normalize",
+        lambda: lb.grpo(_z(3, 4), _z(3, 4), _z(3), _mask(), normalize="seq"),
+        ValueError,
+        r"^normalize must be one of \('sequence', 'token', 'constant'\), got 'seq'$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "grpo: a zero clip_high",
+        lambda: lb.grpo(_z(3, 4), _z(3, 4), _z(3), _mask(), clip_high=0.0),
+        ValueError,
+        r"^clip_high must be a finite number > 0, got 0\.0$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "grpo: a negative beta",
+        lambda: lb.grpo(_z(3, 4), _z(3, 4), _z(3), _mask(), beta=-0.1),
+        ValueError,
+        r"^beta must be a finite number >= 0, got -0\.1$",
+    ),
+    BadInput(
+        "empty",
+        "grpo: normalize='sequence' over an answer with no token",
+        lambda: lb.grpo(_z(2, 4), _z(2, 4), _z(2), torch.tensor([[1, 1, 0, 0], [0, 0, 0, 0]])),
+        ValueError,
+        r"^normalize='sequence' needs at least one counted token per sequence; rows \[1\] of mask have none$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "simpo: a negative gamma",
+        lambda: lb.simpo(_lp(), _lp(), gamma=-1.0),
+        ValueError,
+        r"^gamma must be a finite number >= 0, got -1\.0$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "simpo: a zero beta",
+        lambda: lb.simpo(_lp(), _lp(), beta=0.0),
+        ValueError,
+        r"^beta must be a finite number > 0, got 0\.0$",
+    ),
+    BadInput(
+        "shape",
+        "simpo: rejected given as (N, 1)",
+        lambda: lb.simpo(_lp(), _lp().unsqueeze(-1)),
+        ValueError,
+        r"^policy_rejected_avg_logps must be a 1-D tensor of shape \(N,\), one value per sequence, got shape \(3, 1\) \(did you mean policy_rejected_avg_logps\.squeeze\(-1\)\?\)$",
+    ),
+    BadInput(
+        "shape",
+        "lm_loss: labels shorter than logits",
+        lambda: lb.lm_loss(_z(2, 5, 7), _long0(2, 4)),
+        ValueError,
+        r"^labels must have shape \(B, T\) = \(2, 5\), the shape of logits without the vocabulary dimension, got \(2, 4\)$",
+    ),
+    BadInput(
+        "shape",
+        "lm_loss: 2-D logits (no sequence dimension)",
+        lambda: lb.lm_loss(_z(2, 7), _long0(2)),
+        ValueError,
+        r"^logits must be a 3-D tensor of shape \(B, T, V\), got shape \(2, 7\)$",
+    ),
+    BadInput(
+        "shape",
+        "lm_loss: shift=True with one position",
+        lambda: lb.lm_loss(_z(2, 1, 7), _long0(2, 1)),
+        ValueError,
+        r"^shift=True needs at least 2 positions \(T >= 2\), got T = 1$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "lm_loss: num_items = 0",
+        lambda: lb.lm_loss(_z(2, 5, 7), _long0(2, 5), num_items=0),
+        ValueError,
+        r"^num_items must be an int >= 1, got 0$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "lm_loss: num_items given as a float",
+        lambda: lb.lm_loss(_z(2, 5, 7), _long0(2, 5), num_items=8.0),
+        TypeError,
+        r"^num_items must be an int, got float$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "lm_loss: a negative z_loss",
+        lambda: lb.lm_loss(_z(2, 5, 7), _long0(2, 5), z_loss=-1e-4),
+        ValueError,
+        r"^z_loss must be a finite number >= 0, got -0\.0001$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "lm_loss: shift given as a string",
+        lambda: lb.lm_loss(_z(2, 5, 7), _long0(2, 5), shift="yes"),
+        TypeError,
+        r"^shift must be a bool \(True or False\), got str 'yes'$",
+    ),
+    BadInput(
+        "labels",
+        "lm_loss: a token id outside the vocabulary",
+        lambda: lb.lm_loss(_z(2, 5, 7), torch.full((2, 5), 7)),
+        ValueError,
+        r"^labels must hold class indices in \[0, 6\] or ignore_index=-100, got values in \[7, 7\]$",
+    ),
+    BadInput(
+        "dtype",
+        "lm_loss: float labels",
+        lambda: lb.lm_loss(_z(2, 5, 7), _z(2, 5)),
+        TypeError,
+        r"^labels must hold integer class indices \(torch\.long\), got dtype torch\.float32; convert with \.long\(\)$",
+    ),
+    BadInput(
+        "empty",
+        "lm_loss: every label ignored",
+        lambda: lb.lm_loss(_z(2, 5, 7), torch.full((2, 5), -100)),
+        ValueError,
+        r"^cannot average a loss over an empty batch \(per-element losses of shape \(2, 4\); all 8 elements have weight 0 \(e\.g\. every target is ignore_index\)\); use reduction='sum' \(which gives 0\) or check the inputs$",
+    ),
+    BadInput(
+        "shape",
+        "kwise_ranking: one answer per prompt (K = 1)",
+        lambda: lb.kwise_ranking(_z(3, 1)),
+        ValueError,
+        r"^rewards must rank K >= 2 answers per prompt \(shape \(B, K\)\), got shape \(3, 1\)$",
+    ),
+    BadInput(
+        "shape",
+        "kwise_ranking: 1-D rewards",
+        lambda: lb.kwise_ranking(_z(3)),
+        ValueError,
+        r"^rewards must be a 2-D tensor of shape \(B, K\), best answer first, got shape \(3,\)$",
     ),
 ]
 

@@ -146,7 +146,14 @@ def test_every_reference_is_in_the_bibliography():
 
 
 def test_every_exported_loss_is_in_the_catalog():
-    helpers = {"mine_triplets", "ctc_alpha", "greedy_decode", "sequence_logprob", "fit_temperature"}
+    helpers = {
+        "mine_triplets",
+        "ctc_alpha",
+        "greedy_decode",
+        "sequence_logprob",
+        "fit_temperature",
+        "group_advantages",
+    }
     assert set(lossbook.__all__) - helpers == set(CATALOG)
 
 
@@ -348,6 +355,17 @@ PINNED_DEFAULTS = {
     "kto": {"beta": 0.1, "desirable_weight": 1.0, "undesirable_weight": 1.0, "kl": None},
     "orpo": {"beta": 0.1, "chosen_nll": None},
     "ppo_clip": {"clip": 0.2},
+    "kwise_ranking": {},
+    "lm_loss": {"ignore_index": -100, "shift": True, "num_items": None, "z_loss": 0.0},
+    "kl_estimate": {"estimator": "k3"},
+    "grpo": {
+        "clip": 0.2,
+        "clip_high": None,
+        "ref_logp": None,
+        "beta": 0.0,
+        "normalize": "sequence",
+    },
+    "simpo": {"beta": 2.0, "gamma": 1.0},
 }
 
 

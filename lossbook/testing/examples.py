@@ -410,6 +410,47 @@ def example_inputs(
 
     builders["ppo_clip"] = ppo
 
+    def kwise() -> Example | None:
+        if perfect:
+            return None
+        return Example([rnd(n, 4)], none_shape=(n,), batch_dims=(0,))
+
+    builders["kwise_ranking"] = kwise
+
+    def lm() -> Example | None:
+        if perfect:
+            return None
+        return Example([rnd(n, 5, NUM_CLASSES), labels(n, 5)], none_shape=(n, 4), batch_dims=(0, 0))
+
+    builders["lm_loss"] = lm
+
+    def kl() -> Example:
+        logp = -(rnd(n, 3).abs() + 0.5)
+        # the log-ratio stays moderate at any scale: a sampled token's ratio is never e^±1e4
+        ref = logp.clone() if perfect else logp + 0.5 * _rand(gen, n, 3, dtype=dtype, device=device)
+        return Example([logp, ref], none_shape=(n, 3), batch_dims=(0, 0))
+
+    builders["kl_estimate"] = kl
+
+    def grpo() -> Example | None:
+        if perfect:
+            return None
+        old = -(rnd(n, 4).abs() + 0.5)
+        new = old + 0.1 * _rand(gen, n, 4, dtype=dtype, device=device)
+        lengths = torch.randint(1, 5, (n, 1), generator=gen)
+        mask = (torch.arange(4) < lengths).to(device)  # answers of 1 to 4 tokens
+        return Example([new, old, rnd(n), mask], none_shape=(n,), batch_dims=(0, 0, 0, 0))
+
+    builders["grpo"] = grpo
+
+    def simpo() -> Example | None:
+        if perfect:
+            return None
+        avg = [-(rnd(n).abs() + 0.1) for _ in range(2)]
+        return Example(avg, none_shape=(n,), differentiable=(0, 1), batch_dims=(0, 0))
+
+    builders["simpo"] = simpo
+
     def critic_penalty() -> Example | None:
         if perfect:
             return None
