@@ -178,3 +178,27 @@ def stage_fall(r):  # a flat stretch of 160 points, a step down, then a fall las
     )
     t = np.concatenate([t, np.full(n - t.size, 0.23)])
     return t, 1.05 * t
+
+
+def still_falling(x):  # levels off at 0.7, then both fall steadily by x per eighth of the run
+    n = 80
+    t = 0.7 + 0.3 * np.exp(-np.arange(n) / 4.0)
+    t = t * (1.0 - x / 10.0) ** np.clip(np.arange(n) - (n - 20), 0, None)
+    return t, 1.05 * t
+
+
+def short_run(n, x=0.17):  # n points; validation bottoms out 3 points before the end, rises x
+    t = decay(n, tau=n / 4, floor=0.3)
+    v = 1.1 * decay(n, tau=n / 4, floor=0.3)
+    v[-2:] = (1.0 + x) * v[-3]
+    return t, v
+
+
+def short_rise(x):
+    return short_run(8, x)
+
+
+def per_step_length(n):  # a noisy minibatch loss around a decay, smooth validation
+    rng = np.random.default_rng(7)
+    base = decay(n, tau=n / 5, floor=0.1)
+    return base * np.exp(0.4 * rng.standard_normal(n)), 1.1 * base
