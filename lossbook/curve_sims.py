@@ -17,8 +17,6 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from lossbook.curves import MIN_LENGTH, PATTERNS
-
 __all__ = ["mlp", "simulate", "snap_parameters", "two_modes", "two_moons"]
 
 
@@ -134,6 +132,8 @@ def simulate(
     Returns:
         ``(train_losses, val_losses)``, two float64 NumPy arrays of length ``epochs``.
     """
+    from lossbook.curves import MIN_LENGTH, PATTERNS  # here: curves re-exports this module
+
     if pattern not in PATTERNS:
         raise ValueError(f"pattern must be one of {PATTERNS}, got {pattern!r}")
     if epochs is None:
