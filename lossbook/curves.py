@@ -602,7 +602,11 @@ def _noisy_validation(f: dict[str, float]) -> float:
 def _underfitting(f: dict[str, float]) -> float:  # high against something, and flat
     if _still_improving(f) > 1.0:
         return 0.0
-    return f["end_fraction"] / (_HIGH_END if f["known_scale"] else _HIGH_END_BLIND)
+    if f["known_scale"]:
+        return f["end_fraction"] / _HIGH_END
+    # Told nothing, a run that falls and flattens with its validation minimum at the end is a
+    # finished run (a fine-tune starts near its floor): high needs a validation that stalled.
+    return 0.0 if f["val_min_at_end"] else f["end_fraction"] / _HIGH_END_BLIND
 
 
 def _still_improving(f: dict[str, float]) -> float:
@@ -646,8 +650,8 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "underfitting",
-        "flat (not still improving) and high: HIGH_END of the span with chance/floor, "
-        "HIGH_END_BLIND of the first loss without",
+        "flat (not still improving) and high: HIGH_END of the span with chance/floor; "
+        "without, HIGH_END_BLIND of the first loss and validation stalled before the end",
         _underfitting,
     ),
 )
@@ -756,10 +760,11 @@ def diagnose(
     5. ``noisy_validation``: validation jitter over {JITTER_VAL}, and {JITTER_RATIO}×
        the training jitter (a small validation set) or in step with it (small batches).
     6. ``underfitting``: both curves flat (not still improving) and high: *end* −
-       *bottom* > {HIGH_END} S when ``chance`` or ``floor`` is given, else more than
-       {HIGH_END_BLIND} of the first loss remains. A fine-tuning run starts near its
-       floor: told nothing, a run that keeps under half its first loss is not called
-       high.
+       *bottom* > {HIGH_END} S when ``chance`` or ``floor`` is given; told neither,
+       more than {HIGH_END_BLIND} of the first loss remains *and* the validation loss
+       stalled (its minimum before the last ``w`` points). A fine-tuning run starts near
+       its floor: one that falls and flattens with its validation minimum at the end is
+       healthy without ``chance``.
     7. ``healthy`` otherwise -- unless the validation loss ends above where it
        started (then ``overfitting``). Flag ``still_improving`` when both curves fell
        {STILL_FALLING} of their level over the last quarter of the run (the mean of

@@ -145,6 +145,11 @@ def high_end(x):  # levels off at x of the start
     return t, 1.05 * t
 
 
+def high_end_stalled(x):  # the same, validation 1 % up over its last ten points (stalled)
+    t, v = high_end(x)
+    return t, v * np.where(np.arange(60) >= 50, 1.01, 1.0)
+
+
 def jump(x):  # a healthy run whose validation loss jumps by x at one epoch
     t, v = healthy()
     v = v.copy()

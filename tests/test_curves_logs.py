@@ -21,19 +21,35 @@ from lossbook import curves
 from lossbook.curves import read_log
 
 FIXTURES = Path(__file__).parent / "fixtures" / "curves"
-REAL_LOGS = sorted(FIXTURES.glob("*_trainer_state.json"))
+REAL_LOGS = json.loads((FIXTURES / "real_logs.json").read_text())
+SCORED = [e for e in REAL_LOGS if e["label"] != "ambiguous"]
 
 
-# --- real logs, labelled before the function ran ------------------------------------------------
-@pytest.mark.parametrize("path", REAL_LOGS, ids=lambda p: p.stem)
-def test_real_logs_are_named_as_labelled(path):
-    data = json.loads(path.read_text())
-    assert {"repository", "path", "commit"} <= set(data["_source"])
-    log = read_log(path)
-    assert log.format == "Hugging Face trainer_state.json" and log.unit == "step"
-    assert log.val_steps is not None and log.val.size == log.val_steps.size
-    if data["_label"] != "ambiguous":
-        assert log.diagnose().pattern == data["_label"], data["_reasoning"]
+# --- real logs, labelled from their shape before the function ran --------------------------------
+def _diagnose(entry):
+    return read_log(FIXTURES / entry["file"]).diagnose(**entry["kwargs"])
+
+
+def test_the_real_logs_are_cited_and_enough():
+    assert len(REAL_LOGS) >= 20
+    for entry in REAL_LOGS:
+        assert {"repository", "path", "commit", "trimmed"} <= set(entry["source"]), entry
+        assert len(entry["source"]["commit"]) == 40 and entry["reasoning"], entry
+        assert entry["label"] in {*curves.PATTERNS, "ambiguous"}, entry
+    formats = {read_log(FIXTURES / e["file"]).format for e in REAL_LOGS}
+    assert formats == {"Hugging Face trainer_state.json", "Lightning metrics.csv", "CSV"}
+
+
+@pytest.mark.parametrize("entry", SCORED, ids=lambda e: e["file"])
+def test_real_logs_are_named_as_labelled(entry):
+    assert _diagnose(entry).pattern == entry["label"], entry["reasoning"]
+
+
+@pytest.mark.parametrize("entry", REAL_LOGS, ids=lambda e: e["file"])
+def test_no_still_falling_real_run_is_underfitting(entry):
+    d = _diagnose(entry)
+    if "still_improving" in d.flags or "still improving" in entry["reasoning"]:
+        assert d.pattern != "underfitting"
 
 
 # --- every format --------------------------------------------------------------------------------
@@ -141,12 +157,13 @@ def test_tensorboard_without_the_extra_names_it(tmp_path, monkeypatch):
 def test_command_prints_the_diagnosis_and_writes_the_figure(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     figure = tmp_path / "evidence.png"
-    code = curves.main([str(REAL_LOGS[0]), "--floor", "0", "--figure", str(figure)])
+    log = str(FIXTURES / "tinyllama_sft_trainer_state.json")
+    code = curves.main([log, "--floor", "0", "--figure", str(figure)])
     out = capsys.readouterr().out
     assert code == 0
     assert "diagnosis: " in out and "evidence: " in out and "advice: " in out
     assert figure.stat().st_size > 1000
-    assert curves.main([str(REAL_LOGS[0]), "--classes", "10"]) == 0
+    assert curves.main([log, "--classes", "10"]) == 0
     assert f"top={math.log(10):.4g}" in capsys.readouterr().out
 
 
@@ -159,7 +176,7 @@ def test_command_on_a_bad_file(tmp_path, capsys):
 
 def test_python_dash_m():
     result = subprocess.run(
-        [sys.executable, "-m", "lossbook.curves", str(REAL_LOGS[0])],
+        [sys.executable, "-m", "lossbook.curves", str(FIXTURES / "voice_id.csv")],
         capture_output=True,
         text=True,
         check=False,

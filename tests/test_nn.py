@@ -70,7 +70,9 @@ def test_construction_validates_reduction_flags_and_unknown_settings():
     with pytest.raises(TypeError, match=r"unexpected keyword argument 'delat'"):
         lb.nn.HuberLoss(delat=1.0)
     with pytest.raises(TypeError, match=r"unexpected keyword argument 'delta'"):
-        lb.nn.HuberLoss(delta=2.0)(torch.zeros(2), torch.zeros(2), delta=0.1)  # no call-time override
+        lb.nn.HuberLoss(delta=2.0)(
+            torch.zeros(2), torch.zeros(2), delta=0.1
+        )  # no call-time override
     with pytest.raises(ValueError, match=r"^q must lie in the open interval \(0\.0, 1\.0\)"):
         lb.nn.QuantileLoss(q=1.5)
 
