@@ -21,6 +21,7 @@ from lossbook import curves
 from lossbook.curves import read_log
 
 FIXTURES = Path(__file__).parent / "fixtures" / "curves"
+DATA = Path(curves.__file__).parent / "data"  # two of the logs ship with the package (chapter 14)
 REAL_LOGS = json.loads((FIXTURES / "real_logs.json").read_text())
 SCORED = [e for e in REAL_LOGS if e["label"] != "ambiguous"]
 
@@ -157,7 +158,7 @@ def test_tensorboard_without_the_extra_names_it(tmp_path, monkeypatch):
 def test_command_prints_the_diagnosis_and_writes_the_figure(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     figure = tmp_path / "evidence.png"
-    log = str(FIXTURES / "tinyllama_sft_trainer_state.json")
+    log = str(DATA / "tinyllama_sft_trainer_state.json")
     code = curves.main([log, "--floor", "0", "--figure", str(figure)])
     out = capsys.readouterr().out
     assert code == 0
@@ -176,7 +177,7 @@ def test_command_on_a_bad_file(tmp_path, capsys):
 
 def test_python_dash_m():
     result = subprocess.run(
-        [sys.executable, "-m", "lossbook.curves", str(FIXTURES / "voice_id.csv")],
+        [sys.executable, "-m", "lossbook.curves", str(DATA / "voice_id.csv")],
         capture_output=True,
         text=True,
         check=False,
