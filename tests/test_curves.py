@@ -548,3 +548,16 @@ def test_a_per_step_run_still_falling_steeply_is_not_underfitting():
     result = diagnose(train, val, val_steps=val_steps, chance=math.log(2), per_step=True)
     assert result.pattern == "healthy" and "still_improving" in result.flags, result.evidence
     assert "train longer" in result.advice
+
+
+def test_no_function_of_the_doctor_is_long():
+    # diagnose reads as features + table: no function body (docstring excluded) over 60 lines
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(curves))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            body = node.body[1:] if ast.get_docstring(node) else node.body
+            length = body[-1].end_lineno - body[0].lineno + 1
+            assert length <= 60, (node.name, length)
