@@ -1,14 +1,16 @@
-r"""Reading loss curves: simulate the classic patterns with real training runs, and diagnose them.
+r"""Reading loss curves: name the pattern of a training run from its two loss curves.
 
 A training run leaves two curves, the training loss and the validation loss
-per epoch, and most of what went wrong can be read from their shapes
-(chapter 14). This module names seven patterns:
+per epoch (or per step), and most of what went wrong can be read from their
+shapes (chapter 14). This module names seven patterns:
 
 ======================== ============================================================
 ``healthy``              both curves fall and level off together, close to each other
+                         (or are still falling together: flag ``still_improving``)
 ``overfitting``          training loss keeps falling while validation loss turns up
                          (or stays far above it)
-``underfitting``         both curves level off early, at a high loss, close together
+``underfitting``         both curves level off at a loss that is high against the
+                         chance level (or, told nothing, at over half the first loss)
 ``lr_too_high``          training loss jumps up, oscillates, diverges or becomes NaN
 ``plateau``              the loss barely moves at all
 ``noisy_validation``     validation loss jumps around a stable trend
@@ -16,32 +18,50 @@ per epoch, and most of what went wrong can be read from their shapes
                          what it reaches later (a saddle point), often more than once
 ======================== ============================================================
 
-and flags two data problems whatever the pattern: an isolated jump in the
-validation loss, and a training loss that is near zero almost at once.
+and flags data problems whatever the pattern. :func:`diagnose` works in four
+steps, each readable on its own: the curves are *prepared* (validated, put on
+one grid, minibatch noise averaged away); *features* are measured, each by a
+small function that returns its numbers (the ``evidence``); the *pattern
+table* :data:`RULES` turns features into one strength per pattern (a feature
+over its threshold: above 1 the rule matches); the *decision* takes the first
+matching rule in the table's order. Every threshold is in :data:`THRESHOLDS`.
 
-:func:`simulate` produces each one from a real (tiny) training run, and
-:func:`diagnose` reads a pair of curves back into one of these names with
-a small set of plain, scale-free rules (see its docstring).
+:func:`read_log` reads the logs that training libraries write (Hugging Face
+``trainer_state.json``, Lightning ``metrics.csv``, Keras CSV or history,
+TensorBoard events, a named-column CSV), and ``python -m lossbook.curves PATH``
+prints the diagnosis of one. The simulated runs that show each pattern are in
+:mod:`lossbook.curve_sims` (re-exported here).
 """
 
 from __future__ import annotations
 
-import itertools
+import argparse
+import csv
+import json
 import math
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
-from torch import Tensor, nn
+from torch import Tensor
 
 __all__ = [
     "ADVICE",
+    "FLAGS",
     "MIN_LENGTH",
     "PATTERNS",
+    "RULES",
+    "THRESHOLDS",
     "Diagnosis",
+    "Log",
+    "Rule",
     "diagnose",
+    "main",
     "mlp",
+    "read_log",
     "simulate",
     "snap_parameters",
     "two_modes",
@@ -62,8 +82,8 @@ MIN_LENGTH = 5
 
 ADVICE: dict[str, str] = {
     "healthy": (
-        "Both losses fall and level off together: keep the setup, and keep the checkpoint "
-        "with the lowest validation loss."
+        "Both losses fall together: keep the setup, and keep the checkpoint with the lowest "
+        "validation loss."
     ),
     "overfitting": (
         "The validation loss climbs back from its minimum (or never came down with the "
@@ -72,8 +92,9 @@ ADVICE: dict[str, str] = {
         "data holds outliers or label noise, clean them or use a robust loss."
     ),
     "underfitting": (
-        "Both losses stay high: give the model more capacity (wider, deeper, better "
-        "features), train longer, or weaken the regularisation."
+        "Both losses level off high (against the chance level, or at over half the first "
+        "loss): give the model more capacity (wider, deeper, better features), or weaken "
+        "the regularisation; training longer will not help a flat curve."
     ),
     "lr_too_high": (
         "The training loss jumps up, oscillates, diverges, blows up or climbs back from its "
@@ -110,9 +131,13 @@ FLAGS: dict[str, str] = {
         "look for corrupted validation batches (a data-loading bug, a bad shard), or leakage "
         "that the run was relying on being disrupted."
     ),
+    "still_improving": (
+        "Still improving: both losses are still falling at the end of the run, so train "
+        "longer before judging the level they reach."
+    ),
     "too_easy": (
-        "The training loss is near zero within the first few percent of training and the "
-        "validation loss follows: the task is far easier than expected, or the labels leak "
+        "Both losses are near zero (against the chance level) within the first few percent "
+        "of training: the task is far easier than expected, or the labels leak "
         "into the inputs (an ID, a timestamp, a duplicated target column, validation "
         "examples also in the training set)."
     ),
@@ -155,6 +180,7 @@ _REBOUND = 0.5  # lr_too_high: the end gave back half of the gain down to the mi
 _SPIKE = 0.25  # lr_too_high: one epoch jumps up by 25% of the span
 _JITTER_TRAIN = 0.15  # lr_too_high: the training loss zig-zags by 15% of its level
 _COHERENT = 0.5  # wiggles correlated above 0.5 between the curves are the weights' own
+_PER_STEP_LENGTH = 100.0  # per_step=None: only a curve of 100+ points can be a per-step log
 _PLATEAU_DROP = 0.10  # plateau: less than 10% of the span is ever gained
 _STAGE_LENGTH = 0.30  # drops_then_plateaus: a flat stretch over 30% of the run ...
 _STAGE_FLAT = 0.05  # ... within 5% of the span ...
@@ -162,15 +188,19 @@ _STAGE_GAP = 0.25  # ... 25% of the span above what is reached later (or the flo
 _STAGE_FALL = 1.0  # ... by a fall no longer than 1x the flat stretch (not a slow creep)
 _OVERFIT_RISE = 0.05  # overfitting: validation climbs 5% of the span above its minimum
 _OVERFIT_NOISE = 6.0  # ... and 6 standard errors of the smoothed curve
+_SHORT_RUN = 10.0  # a run of up to 10 points is read point by point (no smoothing) ...
+_SHORT_RISE = 0.05  # ... overfitting: its last two validation losses 5% above the minimum
 _GAP_RATIO = 3.0  # overfitting: validation ends 3x above training ...
 _GAP = 0.25  # ... and the gap is 25% of the span
 _JITTER_VAL = 0.10  # noisy_validation: validation zig-zags by 10% of its level ...
 _JITTER_RATIO = 3.0  # ... and 3x more than the training loss (or in step with it)
-_HIGH_END = 0.20  # underfitting: more than 20% of the span remains
+_HIGH_END = 0.20  # underfitting, chance or floor given: more than 20% of the span remains
+_HIGH_END_BLIND = 0.5  # underfitting, neither given: more than half the first loss remains
+_STILL_FALLING = 0.05  # still improving: both curves fell 5% of their level in the last quarter
 _JUMP = 0.25  # val_jump: one validation point 25% of the span above its neighbours ...
 _JUMP_NOISE = 8.0  # ... and 8x the curve's typical deviation, the training loss calm there
-_EASY_TIME = 0.05  # too_easy: within the first 5% of the run ...
-_EASY_LEVEL = 0.05  # ... both losses below 5% of the span
+_EASY_TIME = 0.05  # too_easy (chance given): within the first 5% of the run ...
+_EASY_LEVEL = 0.01  # ... both losses below 1% of the span
 
 THRESHOLDS: dict[str, float] = {
     name.lstrip("_"): value
@@ -316,7 +346,25 @@ def _val_jumps(t: np.ndarray, v: np.ndarray, span: float) -> np.ndarray:
     return jumps if 0 < jumps.size <= max(1, n // 50) + 1 else np.array([], dtype=np.int64)
 
 
-def diagnose(
+# --- 1. preparing the curves ---------------------------------------------------------------------
+@dataclass
+class Prepared:
+    """Both curves on one grid, with what the caller told about the task.
+
+    ``t`` and ``v`` are the training and validation losses at the same points (after the
+    training loss was averaged between validation points, or both over blocks of a
+    per-step log); ``block`` is how many raw points one grid point stands for.
+    """
+
+    t: np.ndarray
+    v: np.ndarray
+    block: int
+    per_step: bool
+    chance: float | None
+    floor: float | None
+
+
+def prepare(
     train_losses: object,
     val_losses: object,
     *,
@@ -324,90 +372,8 @@ def diagnose(
     chance: float | None = None,
     floor: float | None = None,
     per_step: bool | None = None,
-) -> Diagnosis:
-    r"""Name the pattern of a pair of loss curves: the first rule that matches wins.
-
-    **Preparing the curves.** With ``val_steps`` (the index in ``train_losses``
-    of each validation loss, for a validation logged less often), the training
-    loss is averaged over each stretch between two validation points, as Keras
-    reports an epoch's mean. With ``per_step=True`` (or, when ``None``, if the
-    training curve's wiggles are not in step with the validation curve's:
-    correlation below {COHERENT}) the training loss is minibatch noise around a
-    trend, and both curves are averaged over blocks of about √n points first.
-
-    **Scale.** *start* is the first training loss, unless it is {BLOW_UP}× the
-    level right after it (the larger of the second loss and the median of the
-    second to fourth: a *blow-up*); then it is that level, and a run whose end
-    is not below {RECOVER}× that level is dead.
-    *top* = ``chance`` if given (the knows-nothing loss: ln C for C classes,
-    the target variance for MSE), else *start*; *bottom* = ``floor`` if given
-    (the noise floor), else 0; the *span* ``S`` = top − bottom. *end* is the
-    median of the last third of the training curve, *min* the minimum of its
-    moving average.
-
-    1. ``lr_too_high`` if the training loss has a NaN or inf; or is dead after a
-       blow-up; or ends above {ABOVE_CHANCE}× ``chance`` (or, after a blow-up,
-       the validation loss ends above ``chance``); or *end* − *start* >
-       {RISE_ABOVE_START} S; or it climbs back from its minimum, giving back
-       more than {REBOUND} of its gain and more than {RISE_ABOVE_START} S;
-       or some epoch jumps up by more than {SPIKE} S in step with the
-       validation loss; or its *jitter* exceeds {JITTER_TRAIN}.
-    2. ``plateau`` if *start* − *end* < {PLATEAU_DROP} S (and, when ``chance``
-       is given, *end* − *bottom* > {HIGH_END} S: a run flat near zero is done).
-    3. ``drops_then_plateaus`` if, after falling {PLATEAU_DROP} S, the smoothed
-       training loss stays within {STAGE_FLAT} S for more than {STAGE_LENGTH}
-       of the run, more than {STAGE_GAP} S above the lowest loss it reaches
-       later (or above ``floor``, when the run ends on it), and falls that far
-       within {STAGE_FALL}× the stretch's length (a second drop, not a creep).
-    4. ``overfitting`` if the validation loss, smoothed over ``w = max(3,
-       n // 10)`` points, has its minimum before the last ``w`` points and its
-       last ``w`` values sit above that minimum by more than {OVERFIT_RISE} S
-       and {OVERFIT_NOISE} standard errors (whatever the order of the two
-       curves; this also sets the flag ``val_above_min``); or the validation
-       loss ends more than {GAP_RATIO}× above the training loss with a gap
-       over {GAP} S.
-    5. ``noisy_validation`` if the validation jitter exceeds {JITTER_VAL} and
-       is {JITTER_RATIO}× the training jitter (a small validation set) or in
-       step with it (small batches: the weights move).
-    6. ``underfitting`` if *end* − *bottom* > {HIGH_END} S.
-    7. ``healthy`` otherwise -- unless the validation loss ends above where it
-       started, which is never healthy (then ``overfitting``).
-
-    Flags, whatever the pattern: ``val_jump`` (one or two validation points
-    more than {JUMP} S and {JUMP_NOISE}× the curve's typical deviation above
-    their neighbours, the training loss calm there); ``too_easy`` (both losses
-    below {EASY_LEVEL} S after {EASY_TIME} of the run); ``blow_up``.
-
-    *Jitter* is the mean zig-zag amplitude over the last two-thirds of a curve
-    divided by its median there (floored at 0.05 S): a steep but smooth descent
-    has none. Every quantity is a ratio of losses, so multiplying both curves
-    (and ``chance``, ``floor``) by a constant changes nothing. They are rules
-    of thumb for the textbook shapes, not a proof; look at the curves too
-    (:func:`lossbook.plot.diagnosis_figure` marks what the rules used).
-
-    Args:
-        train_losses: training loss per epoch or per step (list, NumPy array or
-            tensor), at least :data:`MIN_LENGTH` non-negative values; NaN and
-            inf are allowed and mean divergence.
-        val_losses: validation losses, non-negative and finite, at the same
-            points as ``train_losses`` or at ``val_steps``.
-        val_steps: optional increasing indices into ``train_losses``, one per
-            validation loss.
-        chance: optional knows-nothing loss level (ln C, the target variance).
-        floor: optional lowest achievable loss (label noise, noise variance).
-        per_step: whether the training loss is a per-step minibatch loss
-            (``None``: decide from the curves).
-
-    Returns:
-        A :class:`Diagnosis`.
-
-    Raises:
-        ValueError: curves that are not 1-D, shorter than 5 points, of different
-            lengths without ``val_steps``, negative, a validation curve with
-            NaN/inf while the training curve is finite, bad ``val_steps``, or
-            ``floor`` >= ``chance``.
-        TypeError: inputs that are not sequences of numbers.
-    """
+) -> Prepared | Diagnosis:
+    """Validate the curves and put them on one grid (a :class:`Diagnosis` for NaN/inf)."""
     t = _as_curve("train_losses", train_losses)
     v = _as_curve("val_losses", val_losses)
     chance, floor = _as_level("chance", chance), _as_level("floor", floor)
@@ -428,180 +394,288 @@ def diagnose(
             "val_losses must be finite where train_losses is: got NaN/inf at epochs "
             f"{np.flatnonzero(~np.isfinite(v))[:5].tolist()} (check the validation step)"
         )
-
-    # Put both curves on one grid; average minibatch noise away.
     block = 1
-    if steps is not None:
+    if steps is not None:  # the training loss averaged between validations, as Keras reports
         t = _blocks(t, steps)
         block = int(np.median(np.diff(steps))) if steps.size > 1 else 1
-    coherence = _coherence(t, v)
-    if per_step is None:
-        per_step = (  # long, noisy and not in step with validation: a minibatch loss
+    if per_step is None:  # long, noisy and not in step with validation: a minibatch loss
+        per_step = (
             steps is None
-            and t.size >= 100
+            and t.size >= _PER_STEP_LENGTH
             and _jitter(t, t.max()) > _JITTER_VAL
-            and coherence < _COHERENT
+            and _coherence(t, v) < _COHERENT
         )
     if per_step and steps is None:
         block = max(2, min(math.isqrt(t.size), t.size // MIN_LENGTH))
         ends = np.arange(block - 1, t.size, block)
         t, v = _blocks(t, ends), _blocks(v, ends)
-        coherence = _coherence(t, v)
-    n = t.size
-    k = max(2, n // 3)
+    return Prepared(t, v, block, bool(per_step), chance, floor)
 
-    # Scale: start (robust to a blow-up), top (chance if known), bottom (floor if known).
+
+# --- 2. the features: each a small function returning its numbers --------------------------------
+def scale_features(p: Prepared) -> dict[str, float]:
+    """*start* (robust to a first-epoch blow-up), *top*, *bottom*, the *span*, *end*."""
+    t, n = p.t, p.t.size
+    k = max(2, n // 3)
     after = max(float(t[1]), float(np.median(t[1:4])))  # the level right after the first
-    blow_up = bool(t[0] > _BLOW_UP * after or (chance and t[0] > _BLOW_UP * chance))
-    dead = blow_up and float(np.median(t[-k:])) > _RECOVER * after
+    blow_up = bool(t[0] > _BLOW_UP * after or (p.chance and t[0] > _BLOW_UP * p.chance))
+    end = float(np.median(t[-k:]))
     start = after if blow_up else float(t[0])
-    top = chance if chance is not None else start
-    bottom = floor if floor is not None else 0.0
+    top = p.chance if p.chance is not None else start
+    bottom = p.floor if p.floor is not None else 0.0
     span = top - bottom
     if span <= 0.0:  # an all-zero training curve: measure against validation instead
-        span = float(v.max()) if v.max() > 0 else 1.0
-    t_fit = t[1:] if blow_up else t  # after a blow-up, read the run that follows it
-    end = float(np.median(t[-k:]))
-    t_min = float(_smooth(t_fit, 3).min())
-    rise_above_start = (end - start) / span
+        span = float(p.v.max()) if p.v.max() > 0 else 1.0
+    return {
+        "block": float(p.block),
+        "start": start,
+        "top": top,
+        "bottom": bottom,
+        "span": span,
+        "end": end,
+        "train_min": float(_smooth(t[1:] if blow_up else t, 3).min()),
+        "blow_up_ratio": float(t[0]) / after if after > 0 else math.inf,
+        "recovery": end / after if after > 0 else math.inf,
+        "blow_up": float(blow_up),
+        "dead": float(blow_up and end > _RECOVER * after),
+        "known_scale": float(p.chance is not None or p.floor is not None),
+        "end_fraction": (end - bottom) / span,
+        "drop": (start - end) / span,
+    }
+
+
+def training_features(p: Prepared, s: dict[str, float]) -> dict[str, float]:
+    """How the training loss moves: rises, rebounds, spikes, zig-zags."""
+    t_fit = p.t[1:] if s["blow_up"] else p.t  # after a blow-up, read the run that follows it
+    span, end, t_min = s["span"], s["end"], s["train_min"]
     gain = float(np.median(t_fit[:3])) - t_min  # from a robust start: climbed back how far?
-    rebound = (end - t_min) / gain if gain > 0 else 0.0
-    spike = float(np.max(np.diff(t_fit))) / span
-    jitter_train = _jitter(t_fit, span)
-    drop = (start - end) / span
-    above_chance = end / chance if chance else 0.0
+    robust_start = gain + t_min
+    return {
+        "above_chance": end / p.chance if p.chance else 0.0,
+        "rise_above_start": (end - s["start"]) / span,
+        "rebound": (end - t_min) / gain if gain > 0 else 0.0,
+        "rebound_rise": (end - t_min) / robust_start if robust_start > 0 else 0.0,
+        "spike": float(np.max(np.diff(t_fit))) / span,
+        "jitter_train": _jitter(t_fit, span),
+        "coherence": _coherence(p.t, p.v),
+        "per_step": float(p.per_step),
+    }
 
-    # Stage-wise learning: a long flat stretch well above what is reached later.
-    ts = _smooth(t, max(3, n // 25))
-    a, b, stage_gap, stage_fell, stage_fall, stage_strength = 0, 0, 0.0, 0.0, 0.0, 0.0
-    for a_i, b_i in _flat_stretches(ts, _STAGE_FLAT * span):
-        later = float(ts[b_i:].min()) if b_i < n else (floor if floor is not None else math.inf)
-        level = float(np.median(ts[a_i:b_i]))
-        gap_i = (level - later) / span
-        fell_i = (start - float(ts[a_i])) / span
-        below = np.flatnonzero(ts[b_i:] <= level - _STAGE_GAP * span)
-        fall_i = (int(below[0]) + 1) / (b_i - a_i) if below.size else 0.0  # in stretch lengths
-        strength_i = min(
-            (b_i - a_i) / n / _STAGE_LENGTH,
-            gap_i / _STAGE_GAP,
-            fell_i / _PLATEAU_DROP,
-            _STAGE_FALL / fall_i if fall_i else math.inf,
+
+def stage_features(p: Prepared, s: dict[str, float]) -> dict[str, float]:
+    """The best flat stretch well above what is reached later (a saddle), and its strength."""
+    n, span = p.t.size, s["span"]
+    ts = _smooth(p.t, max(3, n // 25))
+    best = {"stage_start": 0.0, "stage_end": 0.0, "stage_gap": 0.0, "stage_fell": 0.0}
+    best |= {"stage_fall": 0.0, "stage_strength": 0.0}
+    for a, b in _flat_stretches(ts, _STAGE_FLAT * span):
+        later = float(ts[b:].min()) if b < n else (p.floor if p.floor is not None else math.inf)
+        level = float(np.median(ts[a:b]))
+        gap = (level - later) / span
+        fell = (s["start"] - float(ts[a])) / span
+        below = np.flatnonzero(ts[b:] <= level - _STAGE_GAP * span)
+        fall = (int(below[0]) + 1) / (b - a) if below.size else 0.0  # in stretch lengths
+        strength = min(
+            (b - a) / n / _STAGE_LENGTH,
+            gap / _STAGE_GAP,
+            fell / _PLATEAU_DROP,
+            _STAGE_FALL / fall if fall else math.inf,
         )
-        if strength_i > stage_strength or b == 0:
-            a, b, stage_strength = a_i, b_i, strength_i
-            stage_gap, stage_fell, stage_fall = gap_i, fell_i, fall_i
+        if strength > best["stage_strength"] or best["stage_end"] == 0:
+            best = {"stage_start": float(a), "stage_end": float(b), "stage_gap": gap}
+            best |= {"stage_fell": fell, "stage_fall": fall, "stage_strength": strength}
+    best["stage_length"] = (best["stage_end"] - best["stage_start"]) / n
+    return best
 
-    # The validation curve: smoothed, its minimum, its rise, its noise, its jumps.
+
+def validation_features(p: Prepared, s: dict[str, float]) -> dict[str, float]:
+    """The validation curve: smoothed, its minimum and rise, its gap, noise and jumps."""
+    t, v, n = p.t, p.v, p.v.size
+    k = max(2, n // 3)
     w = min(n, max(3, n // 10))
-    v_top = chance if chance is not None else max(float(v[0]), float(np.median(v[:3])))
-    v_span = max(v_top - bottom, 1e-300)  # the validation curve's own span
+    v_top = p.chance if p.chance is not None else max(float(v[0]), float(np.median(v[:3])))
+    v_span = max(v_top - s["bottom"], 1e-300)  # the validation curve's own span
     jumps = _val_jumps(t, v, v_span)
     v_calm = v.copy()  # the curve without its isolated jumps, for its noise and jitter
     v_calm[jumps] = np.median(v[np.clip(jumps[:, None] + [-2, -1, 1, 2], 0, n - 1)], axis=1)
     smooth_v = _smooth(v_calm, w)
     sigma = float(np.std((v_calm - smooth_v)[n // 3 :]))
     i_min = int(np.argmin(smooth_v))
-    v_end = float(np.mean(v_calm[-w:]))
-    v_start = float(np.median(v[:3]))
-    val_rise = (v_end - float(smooth_v[i_min])) / v_span
-    val_rise_needed = max(_OVERFIT_RISE, _OVERFIT_NOISE * sigma / math.sqrt(w) / v_span)
-    gap = (float(np.median(v[-k:])) - end) / span
-    gap_ratio = float(np.median(v[-k:])) / end if end > 0 else math.inf
-    jitter_val = _jitter(v_calm, v_span)
-    i_easy = max(1, math.ceil(_EASY_TIME * n))
-    easy_top = max(top, float(t[0])) - bottom  # near zero: against the very first loss
-    easy_top = easy_top if easy_top > 0 else span
-    easy = max(float(t[i_easy]), float(v[i_easy]), float(np.median(v[-k:]))) - bottom
-
-    evidence = {
-        "block": float(block),
-        "start": start,
-        "top": top,
-        "bottom": bottom,
-        "span": span,
-        "end": end,
-        "train_min": t_min,
-        "blow_up_ratio": float(t[0]) / after if after > 0 else math.inf,
-        "recovery": end / after if after > 0 else math.inf,
-        "above_chance": above_chance,
-        "rise_above_start": rise_above_start,
-        "rebound": rebound,
-        "spike": spike,
-        "jitter_train": jitter_train,
-        "coherence": coherence,
-        "drop": drop,
-        "stage_start": float(a),
-        "stage_end": float(b),
-        "stage_length": (b - a) / n,
-        "stage_gap": stage_gap,
-        "stage_fell": stage_fell,
-        "stage_fall": stage_fall,
+    v_end, v_start = float(np.mean(v_calm[-w:])), float(np.median(v[:3]))
+    v_tail, end = float(np.median(v[-k:])), s["end"]
+    return {
         "smooth_window": float(w),
         "val_min_epoch": float(i_min),
-        "val_rise": val_rise,
-        "val_rise_needed": val_rise_needed,
+        "val_min_at_end": float(i_min >= n - w),
+        "val_rise": (v_end - float(smooth_v[i_min])) / v_span,
+        "val_rise_needed": max(_OVERFIT_RISE, _OVERFIT_NOISE * sigma / math.sqrt(w) / v_span),
         "val_end_over_start": v_end / v_start if v_start > 0 else math.inf,
-        "gap": gap,
-        "gap_ratio": gap_ratio,
-        "jitter_val": jitter_val,
+        "gap": (v_tail - end) / s["span"],
+        "gap_ratio": v_tail / end if end > 0 else math.inf,
+        "jitter_val": _jitter(v_calm, v_span),
         "val_jump_epoch": float(jumps[0]) if jumps.size else -1.0,
-        "easy_level": easy / easy_top,
-        "end_fraction": (end - bottom) / span,
+        "val_jumps": float(jumps.size),
+        "val_after_blow_up": v_end / p.chance if s["blow_up"] and p.chance else 0.0,
     }
 
-    # Each rule's strength: its deciding feature over its threshold (> 1: the rule matches).
-    coherent = coherence > _COHERENT
-    robust_start = gain + t_min
-    rebound_rise = (end - t_min) / robust_start if robust_start > 0 else 0.0
-    rebound_strength = min(rebound / _REBOUND, rebound_rise / _RISE_ABOVE_START)
-    strength = {
-        "lr_too_high": max(
-            4.0 if dead else 0.0,
-            above_chance / _ABOVE_CHANCE,
-            v_end / chance if blow_up and chance else 0.0,
-            rise_above_start / _RISE_ABOVE_START,
-            rebound_strength,
-            spike / _SPIKE if coherent or not per_step else 0.0,
-            jitter_train / _JITTER_TRAIN,
-        ),
-        "plateau": min(  # barely moves -- and, when chance is known, not because it is done
-            _PLATEAU_DROP / abs(drop) if drop else math.inf,
-            (end - bottom) / span / _HIGH_END if chance is not None else math.inf,
-        ),
-        "drops_then_plateaus": stage_strength,
-        "overfitting": max(
-            val_rise / val_rise_needed if i_min < n - w else 0.0,
-            min(gap_ratio / _GAP_RATIO, gap / _GAP),
-        ),
-        "noisy_validation": min(
-            jitter_val / _JITTER_VAL,
-            max(
-                jitter_val / (_JITTER_RATIO * jitter_train) if jitter_train else math.inf,
-                coherence / _COHERENT,
-            ),
-        ),
-        "underfitting": (end - bottom) / span / _HIGH_END,
-    }
-    strength = {p: min(s, 1e6) for p, s in strength.items()}
-    matched = [p for p in strength if strength[p] > 1.0]
-    strength["healthy"] = 1.0 / max(max(strength.values()), 1e-12)
-    pattern = matched[0] if matched else "healthy"
-    if pattern == "healthy" and v_end > v_start:
-        pattern = "overfitting"  # a validation loss that ends above its start is never healthy
-        strength["overfitting"] = max(strength["overfitting"], v_end / v_start)
 
+def short_run_features(p: Prepared) -> dict[str, float]:
+    """A run of up to SHORT_RUN points, point by point: how far validation rose from its minimum.
+
+    Smoothing a 7-point curve over 3 points hides a rise over its last 3; here the last two
+    validation losses are compared with the minimum itself, which must come 2+ points before
+    the end.
+    """
+    v, n = p.v, p.v.size
+    i_min = int(np.argmin(v))
+    rising = n <= _SHORT_RUN and i_min <= n - 3 and v[i_min] > 0
+    return {"short_rise": float(v[-2:].min() / v[i_min] - 1.0) if rising else 0.0}
+
+
+def ending_features(p: Prepared) -> dict[str, float]:
+    """How much each curve fell over the last quarter of the run, relative to its level there.
+
+    Compares the mean of the last eighth with the mean of the eighth before it: a run that
+    has levelled off has fallen ~0; one that is still improving has not.
+    """
+    m = max(1, p.t.size // 8)
+
+    def fall(x: np.ndarray) -> float:
+        before, last = float(np.mean(x[-2 * m : -m])), float(np.mean(x[-m:]))
+        return (before - last) / last if last > 0 else 0.0
+
+    return {"train_fall_end": fall(p.t), "val_fall_end": fall(p.v)}
+
+
+def easy_features(p: Prepared, s: dict[str, float]) -> dict[str, float]:
+    """The higher of the two losses after EASY_TIME of the run, over the span."""
+    t, v, n = p.t, p.v, p.t.size
+    i_easy = max(1, math.ceil(_EASY_TIME * n))
+    easy = max(float(t[i_easy]), float(v[i_easy]))
+    return {"easy_level": (easy - s["bottom"]) / s["span"]}
+
+
+def features(p: Prepared) -> dict[str, float]:
+    """Every feature the rules use (the ``evidence`` of a :class:`Diagnosis`)."""
+    s = scale_features(p) | {"chance_given": float(p.chance is not None)}
+    return (
+        s
+        | training_features(p, s)
+        | stage_features(p, s)
+        | validation_features(p, s)
+        | short_run_features(p)
+        | ending_features(p)
+        | easy_features(p, s)
+    )
+
+
+# --- 3. the pattern table: each rule's strength (> 1: it matches), in the order they are read -----
+def _lr_too_high(f: dict[str, float]) -> float:
+    rebound = min(f["rebound"] / _REBOUND, f["rebound_rise"] / _RISE_ABOVE_START)
+    return max(
+        4.0 if f["dead"] else 0.0,
+        f["above_chance"] / _ABOVE_CHANCE,
+        f["val_after_blow_up"],
+        f["rise_above_start"] / _RISE_ABOVE_START,
+        rebound,
+        f["spike"] / _SPIKE if f["coherence"] > _COHERENT or not f["per_step"] else 0.0,
+        f["jitter_train"] / _JITTER_TRAIN,
+    )
+
+
+def _plateau(f: dict[str, float]) -> float:  # not because it is done, when chance is known
+    high = f["end_fraction"] / _HIGH_END if f["chance_given"] else math.inf
+    return min(_PLATEAU_DROP / abs(f["drop"]) if f["drop"] else math.inf, high)
+
+
+def _overfitting(f: dict[str, float]) -> float:
+    rise = f["val_rise"] / f["val_rise_needed"] if not f["val_min_at_end"] else 0.0
+    gap = min(f["gap_ratio"] / _GAP_RATIO, f["gap"] / _GAP)
+    return max(rise, gap, f["short_rise"] / _SHORT_RISE)
+
+
+def _noisy_validation(f: dict[str, float]) -> float:
+    ratio = f["jitter_val"] / (_JITTER_RATIO * f["jitter_train"]) if f["jitter_train"] else math.inf
+    return min(f["jitter_val"] / _JITTER_VAL, max(ratio, f["coherence"] / _COHERENT))
+
+
+def _underfitting(f: dict[str, float]) -> float:  # high against something, and flat
+    if _still_improving(f) > 1.0:
+        return 0.0
+    if f["known_scale"]:
+        return f["end_fraction"] / _HIGH_END
+    # Told nothing, a run that falls and flattens with its validation minimum at the end is a
+    # finished run (a fine-tune starts near its floor): high needs a validation that stalled.
+    return 0.0 if f["val_min_at_end"] else f["end_fraction"] / _HIGH_END_BLIND
+
+
+def _still_improving(f: dict[str, float]) -> float:
+    return min(f["train_fall_end"], f["val_fall_end"]) / _STILL_FALLING
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the pattern table: the pattern, its condition in words, its strength."""
+
+    pattern: str
+    condition: str
+    strength: Callable[[dict[str, float]], float]
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "lr_too_high",
+        "NaN/inf; dead after a blow-up; ends ABOVE_CHANCE x chance; rises RISE_ABOVE_START "
+        "above the start; gives back REBOUND of its gain; a SPIKE; JITTER_TRAIN zig-zag",
+        _lr_too_high,
+    ),
+    Rule("plateau", "gains under PLATEAU_DROP of the span (and, with chance, ends high)", _plateau),
+    Rule(
+        "drops_then_plateaus",
+        "a flat stretch (STAGE_FLAT) over STAGE_LENGTH of the run, STAGE_GAP above what "
+        "comes later, left within STAGE_FALL x its length",
+        lambda f: f["stage_strength"],
+    ),
+    Rule(
+        "overfitting",
+        "validation climbs OVERFIT_RISE (and OVERFIT_NOISE standard errors) above its "
+        "minimum; or ends GAP_RATIO x and GAP above training; or, in a run of SHORT_RUN "
+        "points or fewer, its last two values SHORT_RISE above a minimum before them",
+        _overfitting,
+    ),
+    Rule(
+        "noisy_validation",
+        "validation zig-zags JITTER_VAL, JITTER_RATIO x training's (or in step with it)",
+        _noisy_validation,
+    ),
+    Rule(
+        "underfitting",
+        "flat (not still improving) and high: HIGH_END of the span with chance/floor; "
+        "without, HIGH_END_BLIND of the first loss and validation stalled before the end",
+        _underfitting,
+    ),
+)
+
+
+# --- 4. the decision ------------------------------------------------------------------------------
+def _flags(f: dict[str, float], pattern: str) -> list[str]:
     flags = []
-    if i_min < n - w and val_rise > val_rise_needed:
+    if not f["val_min_at_end"] and f["val_rise"] > f["val_rise_needed"]:
         flags.append("val_above_min")
-    if jumps.size and jitter_val <= _JITTER_VAL:  # in a noisy curve a jump is not isolated
+    if f["val_jumps"] and f["jitter_val"] <= _JITTER_VAL:  # in noise a jump is not isolated
         flags.append("val_jump")
-    if easy < _EASY_LEVEL * easy_top:
+    if f["chance_given"] and f["easy_level"] < _EASY_LEVEL:
         flags.append("too_easy")
-    if blow_up:
+    if f["blow_up"]:
         flags.append("blow_up")
+    if pattern == "healthy" and _still_improving(f) > 1.0:
+        flags.append("still_improving")
+    return flags
 
-    # The runner-up: the next matching rule, else the strongest of the others; underfitting
-    # follows from a plateau or a stage-wise run, so it is not a rival to them.
+
+def _confidence(strength: dict[str, float], pattern: str, blow_up: bool):
+    """The runner-up and the confidence: 0.5 at a threshold, 1 at twice it with no rival."""
+    # underfitting follows from a plateau or a stage-wise run: not a rival to them
     implied = {"plateau": {"underfitting"}, "drops_then_plateaus": {"underfitting"}}
     rivals = {p: s for p, s in strength.items() if p != pattern}
     for p in implied.get(pattern, ()):
@@ -613,217 +687,402 @@ def diagnose(
     confidence = 0.5 + 0.5 * min(1.0, max(0.0, math.log2(s1)))
     if s2 > 1.0:
         confidence = min(confidence, 0.5 + 0.5 * min(1.0, max(0.0, math.log2(s1 / s2))), 0.75)
-    if s2 < 0.5:
-        second = None
+    return (None if s2 < 0.5 else second), round(confidence, 3)
 
+
+def decide(f: dict[str, float]) -> Diagnosis:
+    """Read the pattern table in order: the first rule whose strength exceeds 1 wins."""
+    strength = {rule.pattern: min(rule.strength(f), 1e6) for rule in RULES}
+    matched = [p for p in strength if strength[p] > 1.0]
+    strength["healthy"] = 1.0 / max(max(strength.values()), 1e-12)
+    pattern = matched[0] if matched else "healthy"
+    if pattern == "healthy" and f["val_end_over_start"] > 1.0:
+        pattern = "overfitting"  # a validation loss that ends above its start is never healthy
+        strength["overfitting"] = max(strength["overfitting"], f["val_end_over_start"])
+    flags = _flags(f, pattern)
+    second, confidence = _confidence(strength, pattern, bool(f["blow_up"]))
     advice = ADVICE[pattern]
+    evidence = dict(f)
     if pattern == "noisy_validation":
-        source = NOISE_SOURCES[0] if coherent else NOISE_SOURCES[1]
+        coherent = f["coherence"] > _COHERENT
         evidence["noise_from_training"] = float(coherent)
-        advice += f" Here the wiggles point to: {source.replace('_', ' ')}."
-    advice = " ".join(
-        [advice, *(FLAGS[f] for f in flags if f != "val_above_min" or pattern != "overfitting")]
+        advice += f" Here the wiggles point to: {NOISE_SOURCES[not coherent].replace('_', ' ')}."
+    shown = [FLAGS[g] for g in flags if g != "val_above_min" or pattern != "overfitting"]
+    return Diagnosis(
+        pattern, " ".join([advice, *shown]), evidence, second, confidence, tuple(flags)
     )
-    return Diagnosis(pattern, advice, evidence, second, round(confidence, 3), tuple(flags))
+
+
+def diagnose(
+    train_losses: object,
+    val_losses: object,
+    *,
+    val_steps: object = None,
+    chance: float | None = None,
+    floor: float | None = None,
+    per_step: bool | None = None,
+) -> Diagnosis:
+    r"""Name the pattern of a pair of loss curves: prepare, measure, read the table, decide.
+
+    **Preparing the curves** (:func:`prepare`). With ``val_steps`` (the index in
+    ``train_losses`` of each validation loss, for a validation logged less often), the
+    training loss is averaged over each stretch between two validation points, as Keras
+    reports an epoch's mean. With ``per_step=True`` (or, when ``None``, for a curve of
+    {PER_STEP_LENGTH:g}+ points whose wiggles are not in step with the validation
+    curve's: correlation below {COHERENT}) the training loss is minibatch noise around
+    a trend, and both curves are averaged over blocks of about √n points first.
+
+    **Scale.** *start* is the first training loss, unless it is {BLOW_UP}× the level
+    right after it (a *blow-up*); then it is that level, and a run whose end is not
+    below {RECOVER}× that level is dead. *top* = ``chance`` if given (the knows-nothing
+    loss: ln C for C classes, the target variance for MSE), else *start*; *bottom* =
+    ``floor`` if given, else 0; the *span* ``S`` = top − bottom. *end* is the median of
+    the last third of the training curve.
+
+    **The pattern table** (:data:`RULES`, read in this order; the first match wins):
+
+    1. ``lr_too_high``: a NaN or inf; dead after a blow-up; *end* above
+       {ABOVE_CHANCE}× ``chance``; *end* − *start* > {RISE_ABOVE_START} S; a climb
+       back from the minimum giving back {REBOUND} of the gain; one epoch jumping up
+       by {SPIKE} S; a zig-zag (*jitter*) over {JITTER_TRAIN}.
+    2. ``plateau``: *start* − *end* < {PLATEAU_DROP} S (and, with ``chance``,
+       *end* − *bottom* > {HIGH_END} S: a run flat near zero is done).
+    3. ``drops_then_plateaus``: after falling {PLATEAU_DROP} S, the smoothed loss
+       stays within {STAGE_FLAT} S for more than {STAGE_LENGTH} of the run, more than
+       {STAGE_GAP} S above what it reaches later (or ``floor``), and falls that far
+       within {STAGE_FALL}× the stretch's length.
+    4. ``overfitting``: the validation loss, smoothed over ``w = max(3, n // 10)``
+       points, has its minimum before the last ``w`` points and ends above it by
+       {OVERFIT_RISE} S and {OVERFIT_NOISE} standard errors (flag ``val_above_min``);
+       or it ends {GAP_RATIO}× above training with a gap over {GAP} S; or, in a run of
+       at most {SHORT_RUN:g} points, its last two values sit {SHORT_RISE} above a
+       minimum two or more points earlier.
+    5. ``noisy_validation``: validation jitter over {JITTER_VAL}, and {JITTER_RATIO}×
+       the training jitter (a small validation set) or in step with it (small batches).
+    6. ``underfitting``: both curves flat (not still improving) and high: *end* −
+       *bottom* > {HIGH_END} S when ``chance`` or ``floor`` is given; told neither,
+       more than {HIGH_END_BLIND} of the first loss remains *and* the validation loss
+       stalled (its minimum before the last ``w`` points). A fine-tuning run starts near
+       its floor: one that falls and flattens with its validation minimum at the end is
+       healthy without ``chance``.
+    7. ``healthy`` otherwise -- unless the validation loss ends above where it
+       started (then ``overfitting``). Flag ``still_improving`` when both curves fell
+       {STILL_FALLING} of their level over the last quarter of the run (the mean of
+       its second half against its first): train longer.
+
+    Flags, whatever the pattern: ``val_jump`` (one or two validation points {JUMP} S
+    and {JUMP_NOISE}× the curve's typical deviation above their neighbours, the
+    training loss calm there); ``too_easy`` (with ``chance`` given, both losses below
+    {EASY_LEVEL} S after {EASY_TIME} of the run: a low loss alone is not evidence);
+    ``blow_up``.
+
+    *Jitter* is the mean zig-zag amplitude over the last two-thirds of a curve divided
+    by its median there: a steep but smooth descent has none. Every quantity is a
+    ratio of losses, so multiplying both curves (and ``chance``, ``floor``) by a
+    constant changes nothing. These are rules of thumb for the textbook shapes, not a
+    proof; look at the curves too (:func:`lossbook.plot.diagnosis_figure`).
+
+    Args:
+        train_losses: training loss per epoch or per step (list, NumPy array or
+            tensor), at least :data:`MIN_LENGTH` non-negative values; NaN and
+            inf are allowed and mean divergence.
+        val_losses: validation losses, non-negative and finite, at the same
+            points as ``train_losses`` or at ``val_steps``.
+        val_steps: optional increasing indices into ``train_losses``, one per
+            validation loss.
+        chance: optional knows-nothing loss level (ln C, the target variance).
+        floor: optional lowest achievable loss (label noise, noise variance).
+        per_step: whether the training loss is a per-step minibatch loss
+            (``None``: decide from the curves).
+
+    Returns:
+        A :class:`Diagnosis` (its ``evidence`` holds every feature).
+
+    Raises:
+        ValueError: curves that are not 1-D, shorter than 5 points, of different
+            lengths without ``val_steps``, negative, a validation curve with
+            NaN/inf while the training curve is finite, bad ``val_steps``, or
+            ``floor`` >= ``chance``.
+        TypeError: inputs that are not sequences of numbers.
+    """
+    prepared = prepare(
+        train_losses,
+        val_losses,
+        val_steps=val_steps,
+        chance=chance,
+        floor=floor,
+        per_step=per_step,
+    )
+    if isinstance(prepared, Diagnosis):
+        return prepared
+    return decide(features(prepared))
 
 
 diagnose.__doc__ = diagnose.__doc__.format(**THRESHOLDS)
 
 
-# --- simulation: one real training run per pattern ----------------------------------------------
-def two_moons(
-    n: int, generator: torch.Generator, *, noise: float = 0.15, flip: float = 0.0
-) -> tuple[Tensor, Tensor]:
-    """The two-moons toy data set (two interleaved half circles), standardised, float64.
+# --- reading the logs that training libraries write ---------------------------------------------
+TRAIN_KEYS: tuple[str, ...] = (
+    "train_loss_epoch",  # Lightning, logged with on_epoch=True
+    "train_loss",
+    "loss",  # Keras, Hugging Face
+    "training_loss",
+    "train/loss",  # Hugging Face's TensorBoard tags
+    "train/epoch_loss",  # Keras's TensorBoard callback (the train/ run)
+    "epoch_loss",
+    "train_loss_step",
+    "loss/train",
+)
+VAL_KEYS: tuple[str, ...] = (
+    "val_loss",
+    "eval_loss",  # Hugging Face
+    "valid_loss",
+    "validation_loss",
+    "val_loss_epoch",
+    "val/loss",
+    "eval/loss",
+    "validation/epoch_loss",  # Keras's TensorBoard callback (the validation/ run)
+    "loss/val",
+    "loss/validation",
+)
+STEP_KEYS: tuple[str, ...] = ("step", "global_step", "epoch")
+FORMATS = (
+    "a Hugging Face trainer_state.json (log_history), a Lightning metrics.csv, a Keras "
+    "CSVLogger file or History JSON ({'loss': [...], 'val_loss': [...]}), a TensorBoard "
+    "event directory, or a CSV with named columns"
+)
 
-    ``flip`` is the fraction of labels flipped (label noise). Returns ``x`` (n, 2) and the
-    labels ``y`` (n,).
+
+@dataclass(frozen=True)
+class Log:
+    """Two loss curves read from a log, and what :func:`read_log` learned about them.
+
+    ``val_steps`` is ``None`` when both curves have a value at the same points, else the
+    index in ``train`` of each validation loss (for :func:`diagnose`); ``unit`` is
+    ``"step"`` or ``"epoch"``; ``format`` names the kind of log; ``train_key`` and
+    ``val_key`` the columns or tags used; ``x_train``/``x_val`` their steps or epochs.
     """
-    y = torch.randint(0, 2, (n,), generator=generator)
-    t = torch.rand(n, generator=generator, dtype=torch.float64) * math.pi
-    upper = torch.stack([torch.cos(t), torch.sin(t)], dim=1)
-    lower = torch.stack([1.0 - torch.cos(t), 0.5 - torch.sin(t)], dim=1)
-    x = torch.where(y[:, None] == 0, upper, lower)
-    x = x + noise * torch.randn(n, 2, generator=generator, dtype=torch.float64)
-    x = (x - torch.tensor([0.5, 0.25], dtype=torch.float64)) / torch.tensor(
-        [0.87, 0.5], dtype=torch.float64
+
+    train: np.ndarray
+    val: np.ndarray
+    val_steps: np.ndarray | None
+    unit: str
+    format: str
+    train_key: str
+    val_key: str
+    x_train: np.ndarray
+    x_val: np.ndarray
+
+    def diagnose(self, **kwargs: object) -> Diagnosis:
+        """:func:`diagnose` of the two curves (``chance=``, ``floor=`` passed through)."""
+        return diagnose(self.train, self.val, val_steps=self.val_steps, **kwargs)
+
+
+def _pick(keys: object, wanted: str | None, conventions: tuple[str, ...], what: str) -> str:
+    names = list(keys)
+    if wanted is not None:
+        if wanted not in names:
+            raise ValueError(f"{what}={wanted!r} is not in the log; it has {names}")
+        return wanted
+    lower = {n.lower(): n for n in names}
+    for key in conventions:
+        if key in lower:
+            return lower[key]
+    raise ValueError(
+        f"no {what.replace('_key', '')} loss found: expected one of {list(conventions)} "
+        f"(or pass {what}=), the log has {names}"
     )
-    if flip > 0:  # label noise: flip a fraction of the labels
-        flipped = torch.rand(n, generator=generator) < flip
-        y = torch.where(flipped, 1 - y, y)
-    return x, y
 
 
-def two_modes(n: int, generator: torch.Generator) -> tuple[Tensor, Tensor]:
-    """A linear regression task with two modes of equal loss learned at speeds 6x apart, float64.
+def _align(name: str, table: dict, train_key: str, val_key: str, x_key: str | None) -> Log:
+    """Two columns with gaps (NaN or missing) → the curves and where validation was measured."""
 
-    Input 0 (spread 1.5) maps to output 0 with gain 1, input 1 (spread 1/4) to output 1 with
-    gain 6: each carries the same loss, but the second mode's input-output correlation is
-    6x weaker, so a deep network started near zero learns it much later -- two drops with a
-    plateau between (Saxe et al. 2014). Returns ``x`` (n, 4) and the targets ``y`` (n, 4).
-    """
-    spread = torch.tensor([1.5, 0.25, 0.0, 0.0], dtype=torch.float64)
-    gain = torch.tensor([1.0, 6.0, 0.0, 0.0], dtype=torch.float64)
-    x = torch.randn(n, 4, generator=generator, dtype=torch.float64) * spread
-    return x, x * gain
+    def column(key: str) -> tuple[np.ndarray, np.ndarray]:
+        values = np.asarray(table[key], dtype=np.float64)
+        xs = np.asarray(table[x_key], dtype=np.float64) if x_key else np.arange(values.size)
+        keep = ~np.isnan(values)
+        return values[keep], xs[keep]
 
-
-def mlp(*widths: int) -> nn.Sequential:
-    """A float64 tanh MLP with the given layer widths, initialised the same on every CPU.
-
-    The initialisation is PyTorch's default for ``nn.Linear`` (uniform in ±1/√fan_in, weights
-    then bias, layer by layer), drawn as float32 uniforms and scaled in float64: torch's own
-    ``uniform_`` rounds differently on different processors (fused or separate multiply-add).
-    """
-    layers: list[nn.Module] = []
-    for fan_in, fan_out in itertools.pairwise(widths):
-        linear = nn.Linear(fan_in, fan_out, dtype=torch.float64, device="meta")
-        bound = 1.0 / math.sqrt(fan_in)
-        weight = (torch.rand(fan_out, fan_in).double() * 2 - 1) * bound
-        bias = (torch.rand(fan_out).double() * 2 - 1) * bound
-        linear.weight = nn.Parameter(weight)
-        linear.bias = nn.Parameter(bias)
-        layers += [linear, nn.Tanh()]
-    return nn.Sequential(*layers[:-1])
+    train, x_train = column(train_key)
+    val, x_val = column(val_key)
+    if train.size == 0 or val.size == 0:
+        raise ValueError(f"{name}: the columns {train_key!r} and {val_key!r} hold no numbers")
+    unit = "epoch" if x_key == "epoch" or train_key.endswith("_epoch") or not x_key else "step"
+    if np.array_equal(x_train, x_val) or (x_key is None and train.size == val.size):
+        return Log(train, val, None, unit, name, train_key, val_key, x_train, x_val)
+    # each validation loss belongs after the last training loss logged at or before it
+    index = np.searchsorted(x_train, x_val, side="right") - 1
+    keep = index >= 0
+    keep[1:] &= np.diff(index) > 0  # one validation loss per training point
+    steps = index[keep].astype(np.int64)
+    return Log(train, val[keep], steps, unit, name, train_key, val_key, x_train, x_val[keep])
 
 
-@torch.no_grad()
-def snap_parameters(model: nn.Module, lr: float) -> None:
-    """Round every parameter to a multiple of ``lr * 2**-20`` (a millionth of a step).
+def _read_csv(path: Path) -> dict[str, list[float]]:
+    with path.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    if not rows or not rows[0]:
+        raise ValueError(f"{path}: expected {FORMATS}; got a file with no CSV rows")
+    table: dict[str, list[float]] = {}
+    for key in rows[0]:
+        try:
+            table[key.strip()] = [
+                float(r[key]) if r[key] not in ("", None) else math.nan for r in rows
+            ]
+        except ValueError:
+            continue  # a text column (a timestamp, a phase name)
+    return table
 
-    Processors differ in the last bit of tanh and exp, and some runs (lr_too_high above all)
-    are chaotic: without the rounding those last bits grow into a visibly different curve,
-    and the book's printed numbers would depend on the CPU.
-    """
-    grid = lr * 2.0**-20
-    for parameter in model.parameters():
-        parameter.copy_(torch.round(parameter / grid) * grid)
+
+def _read_tensorboard(path: Path) -> dict[str, tuple[list[float], list[float]]]:
+    try:
+        from tensorboard.backend.event_processing import event_accumulator
+    except ImportError:
+        raise ImportError(
+            "reading a TensorBoard event directory needs the optional extra "
+            "'tensorboard': pip install 'lossbook[tensorboard]' (or pip install tensorboard)"
+        ) from None
+    scalars: dict[str, tuple[list[float], list[float]]] = {}
+    for run in sorted({f.parent for f in path.rglob("events.out.tfevents.*")}):
+        acc = event_accumulator.EventAccumulator(str(run), size_guidance={"scalars": 0})
+        acc.Reload()
+        prefix = run.relative_to(path).as_posix()
+        for tag in acc.Tags()["scalars"]:
+            events = acc.Scalars(tag)
+            name = tag if prefix == "." else f"{prefix}/{tag}"
+            scalars[name] = ([e.step for e in events], [e.value for e in events])
+    if not scalars:
+        raise ValueError(f"{path}: expected {FORMATS}; found no TensorBoard scalars in it")
+    return scalars
 
 
-def simulate(
-    pattern: str, *, seed: int = 0, epochs: int | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Train a tiny classifier so that its loss curves show ``pattern``; return both curves.
+def read_log(
+    path: str | Path | dict,
+    *,
+    train_key: str | None = None,
+    val_key: str | None = None,
+) -> Log:
+    """Read the training and validation loss curves from a training library's log.
 
-    Every run classifies the two-moons data set (2-D points, two classes) with
-    cross-entropy and full-batch gradient steps; one epoch is one step, and the
-    losses are measured after each step on the whole training and validation
-    sets. The settings that produce each pattern:
-
-    ======================== =========================================================
-    ``healthy``              MLP 2-16-16-2 (tanh), Adam lr 0.01, 300 training and 300
-                             validation points, 150 epochs
-    ``overfitting``          MLP 2-32-32-2, Adam lr 0.01, only 30 training points with
-                             15% of labels flipped: it memorises the flipped labels
-    ``underfitting``         a linear classifier (logistic regression, zero init) on
-                             data a straight line cannot separate, Adam lr 0.05
-    ``lr_too_high``          the healthy MLP with plain SGD at lr 30: the loss bounces
-    ``plateau``              the healthy MLP with plain SGD at lr 5e-4: it barely moves
-    ``noisy_validation``     the healthy run, validated each epoch on a fresh random
-                             batch of only 8 points
-    ``drops_then_plateaus``  the exception to two moons: a 4-4-4 tanh network started
-                             at 2% of its usual initialisation (near the saddle at the
-                             origin) regresses :func:`two_modes` with the mean squared
-                             error, SGD lr 0.3: it learns one mode, sits on a plateau,
-                             then learns the second
-    ======================== =========================================================
-
-    Each run takes well under a second on a CPU. Deterministic for a given
-    ``seed`` (data, initialisation, validation batches), and the same on every
-    processor: the parameters are rounded to a multiple of lr·2⁻²⁰ (a
-    millionth of a step) after every step, so that last-bit differences between
-    CPUs' tanh or exp cannot grow through a chaotic run. The global random state and torch's thread count are
-    restored afterwards.
-
-    Args:
-        pattern: one of :data:`PATTERNS`.
-        seed: the random seed.
-        epochs: the number of epochs (default 150), at least :data:`MIN_LENGTH`.
+    ``path`` is one of: a Hugging Face Trainer ``trainer_state.json`` (``loss`` per
+    logging step, ``eval_loss`` per evaluation, from ``log_history``); a PyTorch
+    Lightning ``CSVLogger`` ``metrics.csv`` (step and epoch columns, rows padded with
+    empty cells); a Keras ``CSVLogger`` file (``epoch,loss,val_loss``) or a
+    ``History.history`` dict or its JSON; a TensorBoard event directory (needs the
+    ``tensorboard`` extra); any CSV with named columns. The loss columns (tags) are
+    found by convention (:data:`TRAIN_KEYS`, :data:`VAL_KEYS`) unless named with
+    ``train_key`` and ``val_key``; the x axis is the ``step``, ``global_step`` or
+    ``epoch`` column when there is one.
 
     Returns:
-        ``(train_losses, val_losses)``, two float64 NumPy arrays of length ``epochs``.
+        A :class:`Log`: the curves, ``val_steps`` for :func:`diagnose` when validation
+        was logged less often than training, and the unit (``"step"``/``"epoch"``).
+
+    Raises:
+        ValueError: a file that is none of these, or has no loss columns (the message
+            lists what was expected and what the file holds).
+        ImportError: a TensorBoard directory without the ``tensorboard`` package.
     """
-    if pattern not in PATTERNS:
-        raise ValueError(f"pattern must be one of {PATTERNS}, got {pattern!r}")
-    if epochs is None:
-        epochs = 150
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < MIN_LENGTH:
-        raise ValueError(f"epochs must be an integer >= {MIN_LENGTH}, got {epochs!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    if isinstance(path, dict):
+        return _from_history(path, "Keras history", train_key, val_key)
+    path = Path(path)
+    if path.is_dir():
+        scalars = _read_tensorboard(path)
+        tk = _pick(scalars, train_key, TRAIN_KEYS, "train_key")
+        vk = _pick(scalars, val_key, VAL_KEYS, "val_key")
+        x = sorted(set(scalars[tk][0]) | set(scalars[vk][0]))
+        table = {"step": [float(s) for s in x]}
+        for key in (tk, vk):
+            by_step = dict(zip(*scalars[key], strict=True))
+            table[key] = [float(by_step.get(s, math.nan)) for s in x]
+        return _align("TensorBoard", table, tk, vk, "step")
+    if not path.is_file():
+        raise ValueError(f"{path} does not exist; expected {FORMATS}")
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(path.read_text())
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{path}: expected {FORMATS}; not valid JSON ({error})") from None
+        if isinstance(data, dict) and "log_history" in data:
+            return _from_trainer_state(data["log_history"], train_key, val_key)
+        if isinstance(data, dict):
+            return _from_history(data, "Keras history", train_key, val_key)
+        raise ValueError(f"{path}: expected {FORMATS}; got JSON of type {type(data).__name__}")
+    table = _read_csv(path)
+    tk = _pick(table, train_key, TRAIN_KEYS, "train_key")
+    vk = _pick(table, val_key, VAL_KEYS, "val_key")
+    x_key = next((k for k in STEP_KEYS if k in table and not np.isnan(table[k]).any()), None)
+    name = "Lightning metrics.csv" if {"epoch", "step"} <= set(table) else "CSV"
+    return _align(name, table, tk, vk, x_key)
 
-    threads = torch.get_num_threads()
+
+def _from_trainer_state(history: list, train_key: str | None, val_key: str | None) -> Log:
+    keys = {k for entry in history for k in entry}
+    tk = _pick(keys, train_key, ("loss", *TRAIN_KEYS), "train_key")
+    vk = _pick(keys, val_key, ("eval_loss", *VAL_KEYS), "val_key")
+    table: dict[str, list[float]] = {"step": [], tk: [], vk: []}
+    for entry in history:
+        if "step" in entry and (tk in entry or vk in entry):
+            table["step"].append(float(entry["step"]))
+            table[tk].append(float(entry.get(tk, math.nan)))
+            table[vk].append(float(entry.get(vk, math.nan)))
+    return _align("Hugging Face trainer_state.json", table, tk, vk, "step")
+
+
+def _from_history(data: dict, name: str, train_key: str | None, val_key: str | None) -> Log:
+    tk = _pick(data, train_key, TRAIN_KEYS, "train_key")
+    vk = _pick(data, val_key, VAL_KEYS, "val_key")
+    if not isinstance(data[tk], list) or len(data[tk]) != len(data[vk]):
+        raise ValueError(f"{name}: expected two lists of the same length under {tk!r}, {vk!r}")
+    return _align(name, {tk: data[tk], vk: data[vk]}, tk, vk, None)
+
+
+# --- the command: python -m lossbook.curves PATH ------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    """Diagnose a training log from the command line; print the verdict, evidence, advice."""
+    parser = argparse.ArgumentParser(
+        prog="python -m lossbook.curves", description="Read a training log's loss curves."
+    )
+    parser.add_argument("path", help=f"the log: {FORMATS}")
+    level = parser.add_mutually_exclusive_group()
+    level.add_argument("--chance", type=float, help="the knows-nothing loss (ln C, variance)")
+    level.add_argument("--classes", type=int, help="C classes: chance = ln C")
+    parser.add_argument("--floor", type=float, help="the lowest achievable loss")
+    parser.add_argument("--train-key", help="the training-loss column or tag")
+    parser.add_argument("--val-key", help="the validation-loss column or tag")
+    parser.add_argument("--figure", help="write the evidence figure to this file (PNG, SVG)")
+    args = parser.parse_args(argv)
+    chance = math.log(args.classes) if args.classes else args.chance
     try:
-        torch.set_num_threads(1)  # tiny matrices: threads only add overhead
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)  # the layers' default initialisation
-            return _run(pattern, seed, epochs)
-    finally:
-        torch.set_num_threads(threads)
+        log = read_log(args.path, train_key=args.train_key, val_key=args.val_key)
+        d = log.diagnose(chance=chance, floor=args.floor)
+    except (ValueError, TypeError, ImportError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"{log.format}: {log.train.size} training losses ({log.train_key!r}, per {log.unit})")
+    print(f"  and {log.val.size} validation losses ({log.val_key!r})")
+    second = f", runner-up {d.second}" if d.second else ""
+    print(f"diagnosis: {d.pattern} (confidence {d.confidence:.2f}{second})")
+    if d.flags:
+        print(f"flags: {', '.join(d.flags)}")
+    print("evidence: " + ", ".join(f"{k}={v:.4g}" for k, v in d.evidence.items()))
+    print(f"advice: {d.advice}")
+    if args.figure:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from lossbook.plot import diagnosis_figure
+
+        fig, _, _ = diagnosis_figure(
+            log.train, log.val, val_steps=log.val_steps, chance=chance, floor=args.floor
+        )
+        fig.savefig(args.figure, dpi=100, bbox_inches="tight")
+        print(f"figure: {args.figure}")
+    return 0
 
 
-def _run(pattern: str, seed: int, epochs: int) -> tuple[np.ndarray, np.ndarray]:
-    g = torch.Generator().manual_seed(seed)
-    if pattern == "drops_then_plateaus":
-        return _stagewise(g, epochs)
-    n_train = 30 if pattern == "overfitting" else 300
-    flip = 0.15 if pattern == "overfitting" else 0.0
-    x, y = two_moons(n_train, g, flip=flip)
-    x_val, y_val = two_moons(300, g, flip=flip)
+# The simulations live in their own module; kept importable from here (chapter 14, the tests).
+from lossbook.curve_sims import mlp, simulate, snap_parameters, two_modes, two_moons  # noqa: E402
 
-    if pattern == "overfitting":
-        model = mlp(2, 32, 32, 2)
-    elif pattern == "underfitting":
-        model = mlp(2, 2)
-        nn.init.zeros_(model[0].weight)
-        nn.init.zeros_(model[0].bias)
-    else:
-        model = mlp(2, 16, 16, 2)
-
-    if pattern == "lr_too_high":
-        optimiser = torch.optim.SGD(model.parameters(), lr=30.0)
-    elif pattern == "plateau":
-        optimiser = torch.optim.SGD(model.parameters(), lr=5e-4)
-    elif pattern == "underfitting":
-        optimiser = torch.optim.Adam(model.parameters(), lr=0.05)
-    else:
-        optimiser = torch.optim.Adam(model.parameters(), lr=0.01)
-
-    lr = optimiser.param_groups[0]["lr"]
-    train_losses, val_losses = [], []
-    snap_parameters(model, lr)
-    for _ in range(epochs):
-        optimiser.zero_grad()
-        F.cross_entropy(model(x), y).backward()
-        optimiser.step()
-        snap_parameters(model, lr)
-        with torch.no_grad():
-            train_losses.append(F.cross_entropy(model(x), y).item())
-            if pattern == "noisy_validation":  # a fresh, tiny validation batch each epoch
-                batch = torch.randint(0, x_val.shape[0], (8,), generator=g)
-                val_losses.append(F.cross_entropy(model(x_val[batch]), y_val[batch]).item())
-            else:
-                val_losses.append(F.cross_entropy(model(x_val), y_val).item())
-    return np.array(train_losses), np.array(val_losses)
-
-
-def _stagewise(g: torch.Generator, epochs: int) -> tuple[np.ndarray, np.ndarray]:
-    """A 4-4-4 tanh network, scaled to 2% of its initialisation, on :func:`two_modes`."""
-    x, y = two_modes(300, g)
-    x_val, y_val = two_modes(300, g)
-    model = mlp(4, 4, 4)
-    with torch.no_grad():
-        for parameter in model.parameters():
-            parameter.mul_(0.02)  # near zero: near the saddle at the origin
-    optimiser = torch.optim.SGD(model.parameters(), lr=0.3)
-    train_losses, val_losses = [], []
-    snap_parameters(model, 0.3)
-    for _ in range(epochs):
-        optimiser.zero_grad()
-        F.mse_loss(model(x), y).backward()
-        optimiser.step()
-        snap_parameters(model, 0.3)
-        with torch.no_grad():
-            train_losses.append(F.mse_loss(model(x), y).item())
-            val_losses.append(F.mse_loss(model(x_val), y_val).item())
-    return np.array(train_losses), np.array(val_losses)
+if __name__ == "__main__":
+    sys.exit(main())

@@ -145,6 +145,11 @@ def high_end(x):  # levels off at x of the start
     return t, 1.05 * t
 
 
+def high_end_stalled(x):  # the same, validation 1 % up over its last ten points (stalled)
+    t, v = high_end(x)
+    return t, v * np.where(np.arange(60) >= 50, 1.01, 1.0)
+
+
 def jump(x):  # a healthy run whose validation loss jumps by x at one epoch
     t, v = healthy()
     v = v.copy()
@@ -178,3 +183,27 @@ def stage_fall(r):  # a flat stretch of 160 points, a step down, then a fall las
     )
     t = np.concatenate([t, np.full(n - t.size, 0.23)])
     return t, 1.05 * t
+
+
+def still_falling(x):  # levels off at 0.7, then both fall steadily by x per eighth of the run
+    n = 80
+    t = 0.7 + 0.3 * np.exp(-np.arange(n) / 4.0)
+    t = t * (1.0 - x / 10.0) ** np.clip(np.arange(n) - (n - 20), 0, None)
+    return t, 1.05 * t
+
+
+def short_run(n, x=0.17):  # n points; validation bottoms out 3 points before the end, rises x
+    t = decay(n, tau=n / 4, floor=0.3)
+    v = 1.1 * decay(n, tau=n / 4, floor=0.3)
+    v[-2:] = (1.0 + x) * v[-3]
+    return t, v
+
+
+def short_rise(x):
+    return short_run(8, x)
+
+
+def per_step_length(n):  # a noisy minibatch loss around a decay, smooth validation
+    rng = np.random.default_rng(7)
+    base = decay(n, tau=n / 5, floor=0.1)
+    return base * np.exp(0.4 * rng.standard_normal(n)), 1.1 * base
