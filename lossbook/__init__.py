@@ -38,6 +38,7 @@ from .classification import (
 )
 from .divergence import gaussian_kl, kl_divergence
 from .metric import clip_loss, contrastive, info_nce, mine_triplets, nt_xent, triplet
+from .ranking import listmle, listnet
 from .regression import huber, log_cosh, mae, mse, quantile
 from .regularization import elastic_net_penalty, l1_penalty, l2_penalty
 from .segmentation import dice, dice_cross_entropy
@@ -107,4 +108,7 @@ __all__ = [
     "orpo",
     "ppo_clip",
     "sequence_logprob",
+    # listwise ranking
+    "listnet",
+    "listmle",
 ]

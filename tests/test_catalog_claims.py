@@ -315,6 +315,8 @@ PINNED_DEFAULTS = {
     "kto": {"beta": 0.1, "desirable_weight": 1.0, "undesirable_weight": 1.0, "kl": None},
     "orpo": {"beta": 0.1, "chosen_nll": None},
     "ppo_clip": {"clip": 0.2},
+    "listnet": {"temperature": 1.0},
+    "listmle": {},
 }
 
 

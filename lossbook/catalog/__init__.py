@@ -51,6 +51,7 @@ from . import (
     divergence,
     generative,
     metric,
+    ranking,
     regression,
     regularization,
     segmentation,
@@ -81,6 +82,7 @@ _ENTRIES: list[LossSpec] = [
     *generative.ENTRIES,
     *regularization.ENTRIES,
     *alignment.ENTRIES,
+    *ranking.ENTRIES,
 ]
 
 CATALOG: dict[str, LossSpec] = {spec.name: spec for spec in _ENTRIES}
