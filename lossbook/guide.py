@@ -112,8 +112,8 @@ class Evidence:
     shows: str
 
     def numbers(self) -> list[float]:
-        """The numbers in ``shows``, in order (``13.4%`` reads as 13.4)."""
-        return [float(n) for n in re.findall(r"[-+]?\d+(?:\.\d+)?", self.shows)]
+        """The numbers in ``shows``, in order (``13.4%`` reads as 13.4; the 1 of F1 is no number)."""
+        return [float(n) for n in re.findall(r"(?<![\w.])[-+]?\d+(?:\.\d+)?", self.shows)]
 
 
 @dataclass(frozen=True)
@@ -182,9 +182,10 @@ class Recommendation:
 
 
 def _claim(
-    says: str, left: Evidence, relation: str, right: Evidence, *, at: int = 0, margin=0.0
+    says: str, left: Evidence, relation: str, right: Evidence, *, at: int = -2, margin=0.0
 ) -> Claim:
-    """A claim comparing the ``at``-th number of two evidence lines."""
+    """A claim comparing the ``at``-th number of two evidence lines (default: the
+    second-to-last, the mean of the capstone's "mean ± sd")."""
     return Claim(says, Number(left, at), relation, Number(right, at), margin)
 
 
@@ -255,16 +256,23 @@ _CH12_PROTOCOL = Evidence(12, _CH12_F1, "at the threshold that maximises F1 on t
 _THRESHOLD_IS_ENOUGH = (_CH12_BCE, _CH12_SOFT_F1, _CH12_PROTOCOL)
 _MATCHED_SOFT_F1 = Claim(
     "matched a soft-F1 loss",
-    Number(_CH12_BCE, 2),  # held-out F1 at the tuned threshold
+    Number(_CH12_BCE, -1),  # held-out F1 at the tuned threshold
     "≈",
-    Number(_CH12_SOFT_F1, 2),
+    Number(_CH12_SOFT_F1, -1),
     margin=0.01,
 )
 
+# Chapter 4's focal table (columns: test AP after 50, 100 and 300 steps).
+_CH4_CE_AP = Evidence(4, _CH4_FOCAL, "cross-entropy 0.365 0.603 0.902")
+_CH4_FOCAL_AP = Evidence(4, _CH4_FOCAL, "focal γ=2 0.650 0.900 0.917")
 _FOCAL_MAINLY_SPEED = (
-    Evidence(4, _CH4_FOCAL, "cross-entropy 0.365 0.603 0.902"),
-    Evidence(4, _CH4_FOCAL, "focal γ=2 0.650 0.900 0.917"),
+    _CH4_CE_AP,
+    _CH4_FOCAL_AP,
     Evidence(4, _CH4_FOCAL, "by step 300 the three rank the test set almost equally well"),
+)
+_FOCAL_SPEED_CLAIMS = (
+    _claim("sped training", _CH4_FOCAL_AP, ">", _CH4_CE_AP, at=-2, margin=0.1),
+    _claim("almost equally", _CH4_FOCAL_AP, "≈", _CH4_CE_AP, at=-1, margin=0.02),
 )
 _FOCAL_UNCALIBRATED = (
     Evidence(4, _CH4_FOCAL, "cross-entropy best constant prediction: 0.200"),
@@ -293,27 +301,35 @@ _SMOOTHING_CLAIMS = (
 )
 
 # Chapter 15's capstone (columns: mean, sd over the seeds).
-_CAP_TUNED = Evidence(15, _CH15_CAPSTONE, "BCE + threshold tuned on validation 0.481 ± 0.044")
-_CAP_POS_WEIGHT = Evidence(15, _CH15_CAPSTONE, "BCE with pos_weight = n-/n+, at 0.5 0.389 ± 0.014")
-_CAP_FOCAL = Evidence(15, _CH15_CAPSTONE, "focal + threshold tuned on validation 0.481 ± 0.044")
-_CAP_SMALL = Evidence(15, _CH15_CAPSTONE, "tuned on 60 validation examples 0.390 ± 0.150")
-_CAP_CROSS = Evidence(15, _CH15_CAPSTONE, "tuned on cross-validated training scores 0.000 ± 0.000")
-_CAP_PRIOR = Evidence(15, _CH15_CAPSTONE, "prior-corrected, p > share of positives 0.389 ± 0.015")
-_CAP_POISSON = Evidence(15, _CH15_CAPSTONE, "Poisson NLL, log link 1.873 ± 0.008")
-_CAP_MSE_COUNTS = Evidence(15, _CH15_CAPSTONE, "MSE on the counts, exp output 1.877 ± 0.008")
-_CAP_MSE_LOG = Evidence(15, _CH15_CAPSTONE, "MSE on log(1 + y) 1.968 ± 0.032")
-_CAP_LISTNET = Evidence(15, _CH15_CAPSTONE, "ListNet 0.928 ± 0.005")
-_CAP_LISTMLE = Evidence(15, _CH15_CAPSTONE, "ListMLE 0.873 ± 0.013")
-_CAP_PAIRWISE = Evidence(15, _CH15_CAPSTONE, "pairwise (Bradley–Terry) 0.881 ± 0.009")
+_CAP_TUNED = Evidence(15, _CH15_CAPSTONE, "BCE + threshold tuned on validation 0.535 ± 0.027")
+_CAP_POS_WEIGHT = Evidence(15, _CH15_CAPSTONE, "BCE with pos_weight = n-/n+, at 0.5 0.396 ± 0.019")
+_CAP_FOCAL = Evidence(15, _CH15_CAPSTONE, "focal + threshold tuned on validation 0.532 ± 0.032")
+_CAP_SMALL = Evidence(15, _CH15_CAPSTONE, "tuned on 60 validation examples 0.467 ± 0.084")
+_CAP_CROSS = Evidence(15, _CH15_CAPSTONE, "tuned on cross-validated training scores 0.530 ± 0.013")
+_CAP_KEEP = Evidence(15, _CH15_CAPSTONE, "kept at 0.5 0.352 ± 0.056")
+_CAP_PRIOR = Evidence(15, _CH15_CAPSTONE, "prior-corrected, p > share of positives 0.396 ± 0.019")
+_CAP_POISSON = Evidence(15, _CH15_CAPSTONE, "Poisson NLL, log link 1.866 ± 0.018")
+_CAP_MSE_COUNTS = Evidence(15, _CH15_CAPSTONE, "MSE on the counts, exp output 1.867 ± 0.019")
+_CAP_MSE_LOG = Evidence(15, _CH15_CAPSTONE, "MSE on log(1 + y) 1.955 ± 0.034")
+_CAP_LISTNET = Evidence(15, _CH15_CAPSTONE, "ListNet 0.932 ± 0.003")
+_CAP_LISTMLE = Evidence(15, _CH15_CAPSTONE, "ListMLE 0.875 ± 0.011")
+_CAP_PAIRWISE = Evidence(15, _CH15_CAPSTONE, "pairwise (Bradley–Terry) 0.885 ± 0.003")
 
 _SMALL_VALIDATION_NOTE = (
-    "With fewer than about 30 positives for validation a tuned threshold is mostly noise (in "
-    "chapter 15 its spread over seeds was larger than a cross-validated one's): tune it on "
-    "cross-validated scores, or use p > the share of positives, or keep 0.5."
+    "With fewer than about 30 positives for validation a tuned threshold is noisy (in chapter "
+    "15 its spread over seeds was larger than a cross-validated one's), so tune it on "
+    "cross-validated scores of the training set."
 )
-_SMALL_VALIDATION_SEE = (_CAP_SMALL, _CAP_CROSS)
-_SMALL_VALIDATION_CLAIM = _claim(
-    "its spread over seeds was larger", _CAP_SMALL, ">", _CAP_CROSS, at=1
+_PRIOR_NOTE = (
+    "Short of data for both, p > the share of positives is steady but aims at balanced "
+    "accuracy, not F1: in chapter 15 it beat keeping 0.5 and fell short of a tuned threshold."
+)
+_SMALL_VALIDATION_SEE = (_CAP_SMALL, _CAP_CROSS, _CAP_PRIOR, _CAP_KEEP)
+_SMALL_VALIDATION_NOTES = (_SMALL_VALIDATION_NOTE, _PRIOR_NOTE)
+_SMALL_VALIDATION_CLAIMS = (
+    _claim("its spread over seeds was larger", _CAP_SMALL, ">", _CAP_CROSS, at=-1),
+    _claim("beat keeping 0.5", _CAP_PRIOR, ">", _CAP_KEEP, margin=0.01),
+    _claim("fell short of a tuned threshold", _CAP_PRIOR, "<", _CAP_CROSS, margin=0.01),
 )
 _POS_WEIGHT_NOTE = (
     "Avoid pos_weight = negatives/positives at 0.5: it acts like a lower threshold chosen "
@@ -357,7 +373,7 @@ def _regression(
                 "with a log link weighs each count by it: in chapter 15 it beat MSE on "
                 "log(1 + y) on held-out NLL.",
                 setting="log_input=True: the model outputs log λ",
-                see=(_CAP_POISSON, _CAP_MSE_LOG, Evidence(3, TO_QUOTE, TO_QUOTE)),
+                see=(_CAP_POISSON, _CAP_MSE_COUNTS, _CAP_MSE_LOG, Evidence(3, TO_QUOTE, TO_QUOTE)),
                 notes=(
                     "MSE on the counts themselves, with an exp output, also estimates the "
                     "mean and came close in chapter 15; MSE on log(1 + y) estimates a biased "
@@ -471,8 +487,8 @@ def _binary(imbalance: bool) -> list[Recommendation]:
             "data (F1 0.504 against 0.506).",
             setting=_TUNE,
             see=(*_THRESHOLD_IS_ENOUGH, *_POS_WEIGHT_1_W, *_SMALL_VALIDATION_SEE),
-            notes=(_SMALL_VALIDATION_NOTE, _POS_WEIGHT_NOTE),
-            claims=(_MATCHED_SOFT_F1, _SMALL_VALIDATION_CLAIM, _POS_WEIGHT_CLAIM),
+            notes=(*_SMALL_VALIDATION_NOTES, _POS_WEIGHT_NOTE),
+            claims=(_MATCHED_SOFT_F1, *_SMALL_VALIDATION_CLAIMS, _POS_WEIGHT_CLAIM),
         ),
         Recommendation(
             "sigmoid_focal",
@@ -481,6 +497,7 @@ def _binary(imbalance: bool) -> list[Recommendation]:
             "its alpha = 0.25 down-weights the rare positives and its scores are not calibrated.",
             setting="alpha=0.25, gamma=2 (the defaults); tune the threshold too",
             see=_FOCAL_MAINLY_SPEED + _ALPHA_LOWERS_RECALL + _FOCAL_UNCALIBRATED,
+            claims=_FOCAL_SPEED_CLAIMS,
         ),
     ]
 
@@ -517,7 +534,11 @@ def _multiclass(imbalance: bool) -> list[Recommendation]:
                 "exercise 3); tune the decision instead.",
                 _SMOOTHING_NOTE,
             ),
-            claims=(_MATCHED_SOFT_F1, *smoothing["claims"]),
+            claims=(
+                _MATCHED_SOFT_F1,
+                replace(_POS_WEIGHT_CLAIM, says="can overshoot as pos_weight did"),
+                *smoothing["claims"],
+            ),
         ),
         Recommendation(
             "softmax_focal",
@@ -526,6 +547,7 @@ def _multiclass(imbalance: bool) -> list[Recommendation]:
             "probabilities.",
             setting="gamma=2; tune decisions on validation data",
             see=_FOCAL_MAINLY_SPEED + _FOCAL_UNCALIBRATED,
+            claims=_FOCAL_SPEED_CLAIMS[:1],
         ),
     ]
 
@@ -545,11 +567,15 @@ def _multilabel(imbalance: bool) -> list[Recommendation]:
             setting="one decision threshold per label, tuned on validation data",
             see=(*_THRESHOLD_IS_ENOUGH, *_POS_WEIGHT_1_W, *_SMALL_VALIDATION_SEE),
             notes=(
-                _SMALL_VALIDATION_NOTE,
+                *_SMALL_VALIDATION_NOTES,
                 "A pos_weight per label shifts its probabilities like a lower threshold, and "
                 "negatives/positives can overshoot (chapter 2, exercise 3).",
             ),
-            claims=(_MATCHED_SOFT_F1, _SMALL_VALIDATION_CLAIM),
+            claims=(
+                _MATCHED_SOFT_F1,
+                *_SMALL_VALIDATION_CLAIMS,
+                replace(_POS_WEIGHT_CLAIM, says="negatives/positives can overshoot"),
+            ),
         ),
         Recommendation(
             "sigmoid_focal",
@@ -558,6 +584,7 @@ def _multilabel(imbalance: bool) -> list[Recommendation]:
             "not calibrated.",
             setting="alpha=0.25, gamma=2 (the defaults); tune the thresholds too",
             see=_FOCAL_MAINLY_SPEED + _ALPHA_LOWERS_RECALL + _FOCAL_UNCALIBRATED,
+            claims=_FOCAL_SPEED_CLAIMS[:1],
         ),
     ]
 
@@ -791,7 +818,7 @@ def _rl_post_training() -> list[Recommendation]:
         Recommendation(
             "grpo",
             "Verifiable rewards (the answer is right or wrong) need no reward model: sample a "
-            "group of answers per prompt and push up those better than the group (chapter 13).",
+            "group of answers per prompt and push up those scoring above the group's mean (chapter 13).",
             setting="normalize='token' or 'constant' (DAPO, Dr. GRPO); clip=0.2",
             see=chapter13,
             notes=(
@@ -887,8 +914,8 @@ def _metric_recommendations() -> dict[str, dict[str, Recommendation]]:
         "F1-optimal threshold, which in chapter 12 matched a soft-F1 loss.",
         setting=_TUNE,
         see=(*_THRESHOLD_IS_ENOUGH, *_SMALL_VALIDATION_SEE),
-        notes=(_SMALL_VALIDATION_NOTE,),
-        claims=(_MATCHED_SOFT_F1, _SMALL_VALIDATION_CLAIM),
+        notes=_SMALL_VALIDATION_NOTES,
+        claims=(_MATCHED_SOFT_F1, *_SMALL_VALIDATION_CLAIMS),
     )
     auc_binary = Recommendation(
         "binary_cross_entropy_with_logits",
@@ -1130,10 +1157,25 @@ def _match_metric(
     their notes, evidence and claims (so a note such as a pos_weight warning is kept)."""
     leading = []
     for rec in first:
-        replaced = [r for r in recs if r.loss == rec.loss]
+        # a tuned decision keeps the notes about tuning it; a score judged as it is does not
+        replaced = [r for r in recs if r.loss == rec.loss and "threshold" in rec.setting]
         notes = tuple(dict.fromkeys(rec.notes + tuple(n for r in replaced for n in r.notes)))
-        see = tuple(dict.fromkeys(rec.see + tuple(e for r in replaced for e in r.see)))
-        claims = tuple(dict.fromkeys(rec.claims + tuple(c for r in replaced for c in r.claims)))
-        leading.append(replace(rec, notes=notes, see=see, claims=claims))
-    names = {rec.loss for rec in first}
+        inherited = [  # the claims the inherited notes state, and their evidence
+            c
+            for r in replaced
+            for c in r.claims
+            if any(c.says in n for n in notes) and c not in rec.claims
+        ]
+        see = rec.see + tuple(
+            e for c in inherited for e in (c.left.evidence, c.right.evidence) if e not in rec.see
+        )
+        see += tuple(  # a note that names a chapter keeps that chapter's evidence
+            e
+            for r in replaced
+            for e in r.see
+            if e not in see and any(f"chapter {e.chapter}" in n for n in notes)
+        )
+        claims = rec.claims + tuple(dict.fromkeys(inherited))
+        leading.append(replace(rec, notes=notes, see=tuple(dict.fromkeys(see)), claims=claims))
+    names = {rec.loss for rec in first}  # the entries they replace are dropped
     return [*leading, *(r for r in recs if r.loss not in names)]
