@@ -454,7 +454,7 @@ def test_reasons_that_name_a_chapter_cite_it():
 #: of a Claim's wording, which the test below checks against the printed numbers.
 DIRECTION = re.compile(
     r"\b(better|worse|improv\w*|beat|beats|outperform\w*|matched|as good as|level with|"
-    r"came close|fell|rose|lowered|raised|faster|slower|sped|overshoot\w*|hurt\w*)\b",
+    r"came close|fell|rose|lowered|raised|faster|slower|sped|lagged|overshoot\w*|hurt\w*)\b",
     re.IGNORECASE,
 )
 
