@@ -65,6 +65,7 @@ from .metric import (
     nt_xent,
     triplet,
 )
+from .ranking import listmle, listnet
 from .regression import (
     crps_gaussian,
     gaussian_nll,
@@ -165,4 +166,7 @@ __all__ = [
     "kl_estimate",
     "grpo",
     "simpo",
+    # listwise ranking
+    "listnet",
+    "listmle",
 ]

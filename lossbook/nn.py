@@ -906,3 +906,61 @@ MODULES.update(
     }
 )
 __all__ += ["KWiseRankingLoss", "LMLoss", "KLEstimateLoss", "GRPOLoss", "SimPOLoss"]
+
+
+# --- guide additions ---
+from . import ranking  # noqa: E402
+
+
+class ListNetLoss(LossModule):
+    """ListNet as a Module: ``ListNetLoss(temperature=t)(scores, relevance)`` is
+    :func:`lossbook.listnet` ``(scores, relevance, temperature=t)``.
+
+    Args:
+        temperature: divides the relevance labels before their softmax (> 0).
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: ``scores`` and ``relevance`` ``(N, K)``, N lists of K items; the output is a
+    scalar, or ``(N,)`` with ``reduction="none"``.
+    """
+
+    function = staticmethod(ranking.listnet)
+    settings = ("temperature", "reduction")
+
+    def __init__(
+        self, *, temperature: float = 1.0, reduction: Reduction = "mean", compile: bool = False
+    ) -> None:
+        super().__init__(compile=compile)
+        self.temperature = check_positive("temperature", temperature)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, scores: Tensor, relevance: Tensor) -> Tensor:
+        return self.loss(scores, relevance)
+
+
+class ListMLELoss(LossModule):
+    """ListMLE as a Module: ``ListMLELoss()(scores, relevance)`` is
+    :func:`lossbook.listmle` ``(scores, relevance)``.
+
+    Args:
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Shapes: ``scores`` and ``relevance`` ``(N, K)``, N lists of K items; the output is a
+    scalar, or ``(N,)`` with ``reduction="none"``.
+    """
+
+    function = staticmethod(ranking.listmle)
+    settings = ("reduction",)
+
+    def __init__(self, *, reduction: Reduction = "mean", compile: bool = False) -> None:
+        super().__init__(compile=compile)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, scores: Tensor, relevance: Tensor) -> Tensor:
+        return self.loss(scores, relevance)
+
+
+MODULES.update({"ListNetLoss": ListNetLoss, "ListMLELoss": ListMLELoss})
+__all__ += ["ListNetLoss", "ListMLELoss"]

@@ -2552,6 +2552,63 @@ RULES += [
         ValueError,
         r"^rewards must be a 2-D tensor of shape \(B, K\), best answer first, got shape \(3,\)$",
     ),
+    # --- listwise ranking (tests/test_ranking.py) -------------------------------------------
+    BadInput(
+        "shape",
+        "listnet: one list given as a 1-D tensor",
+        lambda: lb.listnet(_z(4), _z(4)),
+        ValueError,
+        r"^scores must have shape \(N, K\), N lists of K items, got shape \(4,\) \(did you mean scores\.unsqueeze\(0\) for one list\?\)$",
+    ),
+    BadInput(
+        "shape",
+        "listmle: scores of shape (N, K, 1)",
+        lambda: lb.listmle(_z(2, 3, 1), _z(2, 3, 1)),
+        ValueError,
+        r"^scores must have shape \(N, K\), N lists of K items, got shape \(2, 3, 1\) \(did you mean scores\.squeeze\(-1\)\?\)$",
+    ),
+    BadInput(
+        "shape",
+        "listmle: scores and relevance of different shapes",
+        lambda: lb.listmle(_z(2, 4), _z(2, 3)),
+        ValueError,
+        r"^scores and relevance must have the same shape, got scores \(2, 4\) and relevance \(2, 3\); lossbook never broadcasts$",
+    ),
+    BadInput(
+        "dtype",
+        "listnet: integer relevance",
+        lambda: lb.listnet(_z(2, 3), _long0(2, 3)),
+        TypeError,
+        r"^relevance must have a floating-point dtype, got torch\.int64; convert with relevance\.float\(\)$",
+    ),
+    BadInput(
+        "dtype",
+        "listmle: float64 scores with float32 relevance",
+        lambda: lb.listmle(_z(2, 3).double(), _z(2, 3)),
+        TypeError,
+        r"^scores and relevance must have the same dtype, got scores torch\.float64, relevance torch\.float32; cast them with \.to\(dtype\)$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "listnet: a zero temperature",
+        lambda: lb.listnet(_z(2, 3), _z(2, 3), temperature=0.0),
+        ValueError,
+        r"^temperature must be a finite number > 0, got 0\.0$",
+    ),
+    BadInput(
+        "empty",
+        "listmle: no lists",
+        lambda: lb.listmle(_z(0, 3), _z(0, 3)),
+        ValueError,
+        r"^scores must not be empty, got shape \(0, 3\)$",
+    ),
+    BadInput(
+        "reduction",
+        "listnet: torch's 'batchmean'",
+        lambda: lb.listnet(_z(2, 3), _z(2, 3), reduction="batchmean"),
+        ValueError,
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'batchmean'$",
+    ),
 ]
 
 # The table (and the test ids) go category by category; within one, in the order above.

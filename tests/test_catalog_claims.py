@@ -366,6 +366,8 @@ PINNED_DEFAULTS = {
         "normalize": "sequence",
     },
     "simpo": {"beta": 2.0, "gamma": 1.0},
+    "listnet": {"temperature": 1.0},
+    "listmle": {},
 }
 
 

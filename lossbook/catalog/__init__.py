@@ -20,7 +20,12 @@ Properties are claims about the loss *as a function of one scalar variable*
   :func:`losses_that_can_be_negative` lists the exceptions.
 * ``robust``: the derivative stays bounded as the variable grows large in the
   direction of error (large residuals, very wrong margins) -- one bad point
-  pulls with bounded force.
+  pulls with bounded force. This is robustness to an outlying *value* of the
+  target (an outlier in y), not to outliers in the inputs (leverage points) and
+  not to flipped labels: a network trained with a bounded-gradient loss such as
+  cross-entropy still memorises wrong labels (chapter 14). Losses bounded in the
+  probability (MAE on probabilities, generalized or symmetric cross-entropy)
+  are the ones that tolerate label noise.
 * ``symmetric``: ``ℓ(x) = ℓ(−x)`` (``None`` when that makes no sense).
 * ``support``: where the variable naturally lives -- the whole real line
   (the default) or an interval such as ``(0, 1)`` for a probability. The
@@ -51,6 +56,7 @@ from . import (
     divergence,
     generative,
     metric,
+    ranking,
     regression,
     regularization,
     segmentation,
@@ -81,6 +87,7 @@ _ENTRIES: list[LossSpec] = [
     *generative.ENTRIES,
     *regularization.ENTRIES,
     *alignment.ENTRIES,
+    *ranking.ENTRIES,
 ]
 
 CATALOG: dict[str, LossSpec] = {spec.name: spec for spec in _ENTRIES}

@@ -374,6 +374,20 @@ def example_inputs(
 
     builders["pairwise_ranking"] = pairwise
 
+    def ranked_lists() -> Example | None:
+        # n lists of 4 items: scores, and graded relevance 0..3 (a permutation: no ties)
+        if perfect:
+            return None
+        relevance = torch.stack([torch.randperm(4, generator=gen) for _ in range(n)])
+        return Example(
+            [rnd(n, 4), relevance.to(dtype=dtype, device=device)],
+            none_shape=(n,),
+            batch_dims=(0, 0),
+        )
+
+    builders["listnet"] = ranked_lists
+    builders["listmle"] = ranked_lists
+
     def four_logps() -> Example | None:
         if perfect and name != "ipo":
             return None
