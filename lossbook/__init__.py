@@ -25,7 +25,14 @@ attributes loaded on first use: :mod:`lossbook.nn` (the losses as modules),
 
 import importlib
 
-from .adversarial import gradient_penalty, wasserstein_critic, wasserstein_generator
+from .adversarial import (
+    gradient_penalty,
+    hinge_gan_discriminator,
+    hinge_gan_generator,
+    r1_penalty,
+    wasserstein_critic,
+    wasserstein_generator,
+)
 from .alignment import dpo, ipo, kto, orpo, pairwise_ranking, ppo_clip, sequence_logprob
 from .classification import (
     binary_cross_entropy,
@@ -37,6 +44,7 @@ from .classification import (
     squared_hinge,
 )
 from .divergence import gaussian_kl, kl_divergence
+from .generative import denoising_loss, flow_matching
 from .metric import clip_loss, contrastive, info_nce, mine_triplets, nt_xent, triplet
 from .regression import huber, log_cosh, mae, mse, quantile
 from .regularization import elastic_net_penalty, l1_penalty, l2_penalty
@@ -95,6 +103,11 @@ __all__ = [
     "wasserstein_critic",
     "wasserstein_generator",
     "gradient_penalty",
+    "hinge_gan_discriminator",
+    "hinge_gan_generator",
+    "r1_penalty",
+    "denoising_loss",
+    "flow_matching",
     # regularization
     "l1_penalty",
     "l2_penalty",
