@@ -185,8 +185,9 @@ def denoising_loss(
 
     **Randomness.** ``t`` (one level per example, unless given) and ``ε`` are drawn in
     that order, from ``generator`` if given (not under ``torch.compile``, which cannot
-    trace one: seed ``torch.manual_seed`` instead). Half-precision inputs draw in
-    float32 and round.
+    trace one: seed ``torch.manual_seed`` instead; inductor's compiled draws differ from
+    eager ones unless ``torch._inductor.config.fallback_random`` is set). Half-precision
+    inputs draw in float32 and round.
 
     **Reduction.** ``"none"`` gives each example's squared error averaged over its
     elements, shape ``(N,)``; ``"mean"`` and ``"sum"`` reduce those.

@@ -294,8 +294,14 @@ class _PerCallLossModule(LossModule):
         """``function(*inputs, **draws, **settings)``, through ``torch.compile`` if asked to."""
         if not draws:
             return super().loss(*inputs)
-        settings = {name: getattr(self, name) for name in self.settings}
-        return type(self).function(*inputs, **draws, **settings)
+        fn = type(self).function
+        if self.compile_loss and "generator" not in draws:  # Dynamo cannot trace a generator
+            if self._compiled is None:
+                from .compiled import compile_loss
+
+                self._compiled = compile_loss(fn)
+            fn = self._compiled
+        return fn(*inputs, **draws, **{name: getattr(self, name) for name in self.settings})
 
 
 class HingeGANDiscriminatorLoss(LossModule):
