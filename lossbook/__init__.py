@@ -25,7 +25,14 @@ attributes loaded on first use: :mod:`lossbook.nn` (the losses as modules),
 
 import importlib
 
-from .adversarial import gradient_penalty, wasserstein_critic, wasserstein_generator
+from .adversarial import (
+    gradient_penalty,
+    hinge_gan_discriminator,
+    hinge_gan_generator,
+    r1_penalty,
+    wasserstein_critic,
+    wasserstein_generator,
+)
 from .alignment import (
     dpo,
     ipo,
@@ -53,6 +60,7 @@ from .classification import (
     squared_hinge,
 )
 from .divergence import gaussian_kl, kl_divergence
+from .generative import denoising_loss, flow_matching
 from .llm import group_advantages, grpo, kl_estimate, lm_loss, simpo
 from .metric import (
     clip_loss,
@@ -147,6 +155,11 @@ __all__ = [
     "wasserstein_critic",
     "wasserstein_generator",
     "gradient_penalty",
+    "hinge_gan_discriminator",
+    "hinge_gan_generator",
+    "r1_penalty",
+    "denoising_loss",
+    "flow_matching",
     # regularization
     "l1_penalty",
     "l2_penalty",

@@ -32,6 +32,7 @@ from torch import Tensor
 from .checks import (
     Reduction,
     autocast_enabled,
+    check_generator,
     check_not_empty,
     check_pair,
     check_positive,
@@ -43,7 +44,71 @@ from .checks import (
     safe_sqrt,
 )
 
-__all__ = ["gradient_penalty", "wasserstein_critic", "wasserstein_generator"]
+__all__ = [
+    "gradient_penalty",
+    "hinge_gan_discriminator",
+    "hinge_gan_generator",
+    "r1_penalty",
+    "wasserstein_critic",
+    "wasserstein_generator",
+]
+
+
+def _input_gradients(critic: Callable[[Tensor], Tensor], x: Tensor) -> Tensor:
+    """``∇_x Σ_i D(x_i)``, differentiable: row ``i`` is sample ``i``'s own ``∇D(x_i)``.
+
+    The gradient of the summed scores holds every sample's own gradient when the critic
+    treats samples independently. Eagerly it is ``torch.autograd.grad(...,
+    create_graph=True)`` (any critic); while ``torch.compile`` traces, ``torch.func.grad``,
+    which Dynamo can trace (see :func:`gradient_penalty`). Call it under
+    ``torch.enable_grad()``. Under autocast a half-precision gradient is returned in
+    float32 (the package's policy; the critic itself keeps running under autocast).
+    """
+    n = x.shape[0]
+
+    def total_score(x: Tensor) -> Tensor:
+        """``Σ_i D(x_i)``: its gradient holds every sample's own ``∇D(x_i)``."""
+        scores = critic(x)
+        if not isinstance(scores, Tensor) or scores.dim() == 0 or scores.shape[0] != n:
+            got = tuple(scores.shape) if isinstance(scores, Tensor) else type(scores).__name__
+            raise ValueError(
+                f"critic must return a tensor of scores with first dimension N={n} "
+                f"(one score per sample), got {got}"
+            )
+        return scores.sum()
+
+    if torch.compiler.is_compiling():
+        # ∇_x Σ_i D(x_i) as a function transform, which Dynamo traces into the graph
+        grad = torch.func.grad(total_score)(x)
+    else:
+        x = x.detach().requires_grad_(True)
+        total = total_score(x)
+        grad = None
+        if total.requires_grad:
+            (grad,) = torch.autograd.grad(total, x, create_graph=True, allow_unused=True)
+        if grad is None:  # the scores do not depend on the input: the gradient is 0
+            grad = torch.zeros_like(x)
+    if autocast_enabled(grad.device.type) and grad.dtype in (torch.float16, torch.bfloat16):
+        grad = grad.float()
+    return grad
+
+
+def _check_scores(real_scores: Tensor, fake_scores: Tensor, reduction: Reduction) -> None:
+    """A critic's scores of a real and a fake batch: any shapes for ``"mean"`` (each batch
+    is averaged on its own), the same shape for ``"sum"``/``"none"`` (paired element-wise)."""
+    check_tensor("real_scores", real_scores)
+    check_tensor("fake_scores", fake_scores)
+    check_same_device(("real_scores", real_scores), ("fake_scores", fake_scores))
+    check_reduction(reduction)
+    check_not_empty("real_scores", real_scores)
+    check_not_empty("fake_scores", fake_scores)
+    if reduction != "mean" and real_scores.shape != fake_scores.shape:
+        raise ValueError(
+            f"real_scores and fake_scores must have the same shape for reduction="
+            f"{reduction!r}, which pairs them element by element, got real_scores "
+            f"{tuple(real_scores.shape)} and fake_scores {tuple(fake_scores.shape)}; "
+            "reduction='mean' accepts different shapes"
+        )
 
 
 @float32_under_autocast
@@ -73,21 +138,9 @@ def wasserstein_critic(
         fake_scores: critic scores of generated samples, any shape.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
     """
-    check_tensor("real_scores", real_scores)
-    check_tensor("fake_scores", fake_scores)
-    check_same_device(("real_scores", real_scores), ("fake_scores", fake_scores))
-    check_reduction(reduction)
-    check_not_empty("real_scores", real_scores)
-    check_not_empty("fake_scores", fake_scores)
+    _check_scores(real_scores, fake_scores, reduction)
     if reduction == "mean":  # each batch averaged on its own, so their sizes may differ
         return reduce(fake_scores, "mean") - reduce(real_scores, "mean")
-    if real_scores.shape != fake_scores.shape:
-        raise ValueError(
-            f"real_scores and fake_scores must have the same shape for reduction="
-            f"{reduction!r}, which pairs them element by element, got real_scores "
-            f"{tuple(real_scores.shape)} and fake_scores {tuple(fake_scores.shape)}; "
-            "reduction='mean' accepts different shapes"
-        )
     return reduce(fake_scores - real_scores, reduction)
 
 
@@ -186,19 +239,10 @@ def gradient_penalty(
     check_pair("real", real, "fake", fake)
     check_reduction(reduction)
     weight = check_positive("weight", weight, allow_zero=True)
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(
-            f"generator must be a torch.Generator or None, got {type(generator).__name__}"
-        )
+    check_generator(generator)
     if real.dim() == 0:
         raise ValueError("real and fake must have a batch dimension (N, *), got 0-d tensors")
     check_not_empty("real", real)
-
-    if generator is not None and torch.compiler.is_compiling():
-        raise TypeError(
-            "generator cannot be used under torch.compile (Dynamo cannot trace a "
-            "torch.Generator): seed the global generator with torch.manual_seed instead"
-        )
 
     n = real.shape[0]
     # One ε per sample, shaped (N, 1, ..., 1) so it broadcasts over the sample's dimensions.
@@ -208,34 +252,143 @@ def gradient_penalty(
     eps = eps.to(real.device)
     x_hat = eps * real.detach() + (1.0 - eps) * fake.detach()
 
-    def total_score(x: Tensor) -> Tensor:
-        """``Σ_i D(x_i)``: its gradient holds every sample's own ``∇D(x̂_i)``."""
-        scores = critic(x)
-        if not isinstance(scores, Tensor) or scores.dim() == 0 or scores.shape[0] != n:
-            got = tuple(scores.shape) if isinstance(scores, Tensor) else type(scores).__name__
-            raise ValueError(
-                f"critic must return a tensor of scores with first dimension N={n} "
-                f"(one score per sample), got {got}"
-            )
-        return scores.sum()
-
     with torch.enable_grad():  # works inside torch.no_grad() too
-        if torch.compiler.is_compiling():
-            # ∇_x̂ Σ_i D(x̂_i) as a function transform, which Dynamo traces into the graph
-            grad = torch.func.grad(total_score)(x_hat)
-        else:
-            x_hat.requires_grad_(True)
-            total = total_score(x_hat)
-            grad = None
-            if total.requires_grad:
-                (grad,) = torch.autograd.grad(total, x_hat, create_graph=True, allow_unused=True)
-            if grad is None:  # the scores do not depend on the input: the gradient is 0
-                grad = torch.zeros_like(x_hat)
+        grad = _input_gradients(critic, x_hat)
         # Per-sample L2 norm over every non-batch dimension.
-        if autocast_enabled(grad.device.type) and grad.dtype in (torch.float16, torch.bfloat16):
-            # The package's autocast policy: the penalty is computed in float32. (Not
-            # with the decorator: the critic must keep running under the caller's autocast.)
-            grad = grad.float()
         grad_norm = safe_sqrt(grad.reshape(n, -1).square().sum(dim=1))  # (N,)
         penalty = weight * (grad_norm - 1.0).square()
+    return reduce(penalty, reduction)
+
+
+# ---------------------------------------------------------------- hinge GAN and R1
+
+
+@float32_under_autocast
+def hinge_gan_discriminator(
+    real_scores: Tensor, fake_scores: Tensor, *, reduction: Reduction = "mean"
+) -> Tensor:
+    r"""The hinge GAN discriminator's loss (Lim & Ye, 2017).
+
+    .. math::
+
+        \ell_D = \frac1{N_r}\sum_i \max(0,\ 1 - D(x_i))
+               + \frac1{N_g}\sum_j \max(0,\ 1 + D(\tilde x_j))
+
+    The SVM's hinge (chapter 4) with real samples labelled +1 and fakes −1, on
+    the discriminator's raw score (no sigmoid): a real sample scored above +1 and
+    a fake scored below −1 cost nothing and send no gradient, so the discriminator
+    stops pushing the scores of samples it already separates by the margin -- the
+    bounded scores that a Wasserstein critic needs a Lipschitz constraint for.
+    The generator's loss is :func:`hinge_gan_generator`. Used by SAGAN and BigGAN
+    with spectral normalisation, and with :func:`r1_penalty`.
+
+    **Reduction.** As :func:`wasserstein_critic`: ``"mean"`` averages each batch on
+    its own (sizes may differ); ``"sum"`` and ``"none"`` pair real and fake scores
+    element by element (``max(0, 1 − real) + max(0, 1 + fake)``) and need one shape.
+
+    Example: real scores (2, 0.5) cost (0 + 0.5)/2 = 0.25, fake scores (−3, 0) cost
+    (0 + 1)/2 = 0.5:
+
+    >>> import torch
+    >>> hinge_gan_discriminator(torch.tensor([2.0, 0.5]), torch.tensor([-3.0, 0.0]))
+    tensor(0.7500)
+
+    Args:
+        real_scores: discriminator scores of real samples, any shape.
+        fake_scores: discriminator scores of generated samples, any shape.
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.
+    """
+    _check_scores(real_scores, fake_scores, reduction)
+    real_term = torch.relu(1.0 - real_scores)  # a real sample scored below the margin +1
+    fake_term = torch.relu(1.0 + fake_scores)  # a fake sample scored above the margin −1
+    if reduction == "mean":
+        return reduce(real_term, "mean") + reduce(fake_term, "mean")
+    return reduce(real_term + fake_term, reduction)
+
+
+@float32_under_autocast
+def hinge_gan_generator(fake_scores: Tensor, *, reduction: Reduction = "mean") -> Tensor:
+    r"""The hinge GAN generator's loss (Lim & Ye, 2017).
+
+    .. math:: \ell_G = -\frac1N\sum_j D(G(z_j))
+
+    The same formula as :func:`wasserstein_generator`: the hinge lives in the
+    discriminator's loss only, and the generator raises the raw score of its
+    samples with a gradient that never saturates (Lim & Ye, eq. 8).
+
+    >>> import torch
+    >>> hinge_gan_generator(torch.tensor([-3.0, 1.0]))
+    tensor(1.)
+
+    Args:
+        fake_scores: discriminator scores of generated samples, any shape.
+        reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` (``−fake_scores``).
+    """
+    check_tensor("fake_scores", fake_scores)
+    check_reduction(reduction)
+    check_not_empty("fake_scores", fake_scores)
+    return reduce(-fake_scores, reduction)
+
+
+def r1_penalty(
+    critic: Callable[[Tensor], Tensor],
+    real: Tensor,
+    *,
+    gamma: float = 10.0,
+    reduction: Reduction = "mean",
+) -> Tensor:
+    r"""The R1 gradient penalty (Mescheder, Geiger & Nowozin, 2018).
+
+    .. math::
+
+        \ell_{R_1} = \frac{\gamma}{2}\,\frac1N \sum_i \|\nabla_x D(x_i)\|_2^2,
+        \qquad x_i \text{ real samples}
+
+    A *zero-centred* penalty on the discriminator's input gradient at the real data
+    only: where the generator already matches the data, the discriminator should
+    be flat there, and the penalty makes that equilibrium locally stable
+    (Mescheder et al. show that unregularised GAN training oscillates around it).
+    Unlike :func:`gradient_penalty` it needs no fake samples, no interpolation and
+    no random draw, and it pulls the gradient to 0 rather than to norm 1. Add it to
+    the discriminator's loss (usually :func:`hinge_gan_discriminator` or the
+    non-saturating GAN loss); StyleGAN uses it with ``γ = 10`` on faces.
+
+    **Gradient.** As in :func:`gradient_penalty`: ``∇_x D`` of each sample (the norm
+    over *all* its non-batch dimensions) is taken with ``create_graph=True`` so the
+    penalty is differentiable with respect to the critic's parameters; under
+    ``torch.compile`` with ``torch.func.grad`` (``fullgraph=True`` holds). ``real`` is
+    detached. The squared norm needs no square root, so a flat critic is no special
+    case.
+
+    Example: the critic ``D(x) = 3·Σx`` on samples of 2 values has gradient (3, 3),
+    squared norm 18, so the penalty is 10/2 · 18 = 90:
+
+    >>> import torch
+    >>> r1_penalty(lambda x: 3.0 * x.sum(dim=1), torch.zeros(4, 2))
+    tensor(90.)
+
+    Args:
+        critic: a function or module mapping a batch ``(N, *)`` to scores whose first
+            dimension is ``N``.
+        real: real samples ``(N, *)``.
+        gamma: the penalty's weight ``γ ≥ 0`` (10 as in the paper's experiments).
+        reduction: ``"mean"`` (default), ``"sum"``, or ``"none"`` (the ``(N,)``
+            per-sample penalties ``γ/2 ‖∇D(x_i)‖²``).
+    """
+    if not callable(critic):
+        raise TypeError(
+            f"critic must be callable (a function or module), got {type(critic).__name__}"
+        )
+    check_tensor("real", real)
+    check_reduction(reduction)
+    gamma = check_positive("gamma", gamma, allow_zero=True)
+    if real.dim() == 0:
+        raise ValueError("real must have a batch dimension (N, *), got a 0-d tensor")
+    check_not_empty("real", real)
+
+    n = real.shape[0]
+    with torch.enable_grad():  # works inside torch.no_grad() too
+        grad = _input_gradients(critic, real)
+        squared_norm = grad.reshape(n, -1).square().sum(dim=1)  # ‖∇D(x_i)‖², (N,)
+        penalty = 0.5 * gamma * squared_norm
     return reduce(penalty, reduction)

@@ -427,6 +427,24 @@ def check_class_indices(
         )
 
 
+def check_generator(generator: object) -> torch.Generator | None:
+    """A ``torch.Generator`` for a loss's random draws, or ``None`` (the global generator).
+
+    Refused under ``torch.compile``, which cannot trace a generator: the message says to
+    seed the global one instead.
+    """
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(
+            f"generator must be a torch.Generator or None, got {type(generator).__name__}"
+        )
+    if generator is not None and torch.compiler.is_compiling():
+        raise TypeError(
+            "generator cannot be used under torch.compile (Dynamo cannot trace a "
+            "torch.Generator): seed the global generator with torch.manual_seed instead"
+        )
+    return generator
+
+
 def check_reduction(reduction: object) -> Reduction:
     """Raise ``ValueError`` unless ``reduction`` is ``"mean"``, ``"sum"`` or ``"none"``."""
     if reduction not in REDUCTIONS:

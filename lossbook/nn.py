@@ -964,3 +964,180 @@ class ListMLELoss(LossModule):
 
 MODULES.update({"ListNetLoss": ListNetLoss, "ListMLELoss": ListMLELoss})
 __all__ += ["ListNetLoss", "ListMLELoss"]
+
+
+# --- gen additions ---
+from . import generative  # noqa: E402
+
+
+class _PerCallLossModule(LossModule):
+    """A Module whose loss also takes per-call random inputs (``t``, ``generator``).
+
+    They are not settings: they change from batch to batch, as a tensor does, so
+    ``forward`` takes them and ``call_arguments`` names them.
+    """
+
+    call_arguments: ClassVar[tuple[str, ...]] = ("t", "generator")
+
+    def loss(self, *inputs: object, **draws: object) -> Tensor:
+        """``function(*inputs, **draws, **settings)``, through ``torch.compile`` if asked to."""
+        if not draws:
+            return super().loss(*inputs)
+        fn = type(self).function
+        if self.compile_loss and "generator" not in draws:  # Dynamo cannot trace a generator
+            if self._compiled is None:
+                from .compiled import compile_loss
+
+                self._compiled = compile_loss(fn)
+            fn = self._compiled
+        return fn(*inputs, **draws, **{name: getattr(self, name) for name in self.settings})
+
+
+class HingeGANDiscriminatorLoss(LossModule):
+    """The hinge GAN discriminator's loss as a Module: :func:`lossbook.hinge_gan_discriminator`.
+
+    Args:
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
+
+    Call it with ``(real_scores, fake_scores)``.
+    """
+
+    function = staticmethod(adversarial.hinge_gan_discriminator)
+    settings = ("reduction",)
+
+    def __init__(self, *, reduction: Reduction = "mean", compile: bool = False) -> None:
+        super().__init__(compile=compile)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, real_scores: Tensor, fake_scores: Tensor) -> Tensor:
+        return self.loss(real_scores, fake_scores)
+
+
+class HingeGANGeneratorLoss(LossModule):
+    """The hinge GAN generator's loss as a Module: :func:`lossbook.hinge_gan_generator`.
+
+    Args:
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile``.
+
+    Call it with ``(fake_scores)``.
+    """
+
+    function = staticmethod(adversarial.hinge_gan_generator)
+    settings = ("reduction",)
+
+    def __init__(self, *, reduction: Reduction = "mean", compile: bool = False) -> None:
+        super().__init__(compile=compile)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, fake_scores: Tensor) -> Tensor:
+        return self.loss(fake_scores)
+
+
+class R1Penalty(LossModule):
+    """The R1 gradient penalty as a Module: :func:`lossbook.r1_penalty`.
+
+    Args:
+        gamma: the penalty's weight ``γ ≥ 0``.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the penalty through ``torch.compile``.
+
+    Call it with ``(critic, real)``: a callable critic and a batch of real samples ``(N, *)``.
+    """
+
+    function = staticmethod(adversarial.r1_penalty)
+    settings = ("gamma", "reduction")
+
+    def __init__(
+        self, *, gamma: float = 10.0, reduction: Reduction = "mean", compile: bool = False
+    ) -> None:
+        super().__init__(compile=compile)
+        self.gamma = check_positive("gamma", gamma, allow_zero=True)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, critic: Callable[[Tensor], Tensor], real: Tensor) -> Tensor:
+        return self.loss(critic, real)
+
+
+class DenoisingLoss(_PerCallLossModule):
+    """The diffusion model's loss as a Module: :func:`lossbook.denoising_loss`.
+
+    Args:
+        schedule: the forward process, ``"cosine"`` or ``"linear"``.
+        target: what the model predicts, ``"eps"``, ``"x0"`` or ``"v"``.
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile``.
+
+    Call it with ``(model, x0)`` and optionally ``t=`` (noise levels ``(N,)``) and
+    ``generator=`` for the draws; the output is a scalar, or ``(N,)`` with ``"none"``.
+    """
+
+    function = staticmethod(generative.denoising_loss)
+    settings = ("schedule", "target", "reduction")
+
+    def __init__(
+        self,
+        *,
+        schedule: str = "cosine",
+        target: str = "eps",
+        reduction: Reduction = "mean",
+        compile: bool = False,
+    ) -> None:
+        super().__init__(compile=compile)
+        self.schedule = generative.check_schedule(schedule)
+        self.target = generative.check_target(target)
+        self.reduction = check_reduction(reduction)
+
+    def forward(
+        self,
+        model: Callable[[Tensor, Tensor], Tensor],
+        x0: Tensor,
+        *,
+        t: Tensor | None = None,
+        generator: object = None,
+    ) -> Tensor:
+        draws = {k: v for k, v in (("t", t), ("generator", generator)) if v is not None}
+        return self.loss(model, x0, **draws)
+
+
+class FlowMatchingLoss(_PerCallLossModule):
+    """Flow matching as a Module: :func:`lossbook.flow_matching`.
+
+    Args:
+        reduction: ``"mean"``, ``"sum"`` or ``"none"``.
+        compile: run the loss through ``torch.compile``.
+
+    Call it with ``(model, x0, x1)`` -- noise, then data -- and optionally ``t=`` and
+    ``generator=``.
+    """
+
+    function = staticmethod(generative.flow_matching)
+    settings = ("reduction",)
+
+    def __init__(self, *, reduction: Reduction = "mean", compile: bool = False) -> None:
+        super().__init__(compile=compile)
+        self.reduction = check_reduction(reduction)
+
+    def forward(
+        self,
+        model: Callable[[Tensor, Tensor], Tensor],
+        x0: Tensor,
+        x1: Tensor,
+        *,
+        t: Tensor | None = None,
+        generator: object = None,
+    ) -> Tensor:
+        draws = {k: v for k, v in (("t", t), ("generator", generator)) if v is not None}
+        return self.loss(model, x0, x1, **draws)
+
+
+_GEN_MODULES = {
+    "HingeGANDiscriminatorLoss": HingeGANDiscriminatorLoss,
+    "HingeGANGeneratorLoss": HingeGANGeneratorLoss,
+    "R1Penalty": R1Penalty,
+    "DenoisingLoss": DenoisingLoss,
+    "FlowMatchingLoss": FlowMatchingLoss,
+}
+MODULES.update(_GEN_MODULES)
+__all__ += [*_GEN_MODULES]

@@ -99,6 +99,10 @@ def _critic(x: torch.Tensor) -> torch.Tensor:
     return x.sum(dim=1)
 
 
+def _denoiser(x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+    return torch.zeros_like(x)
+
+
 def _twice(penalty: Callable[..., object]) -> object:
     """Call ``penalty`` twice on one ``model.parameters()`` generator (the second sees it used up)."""
     params = torch.nn.Linear(2, 2).parameters()
@@ -1795,6 +1799,193 @@ RULES += [
         lambda: lb.gradient_penalty(lambda x: 1.0, _z(2, 3), _z(2, 3)),
         ValueError,
         r"^critic must return a tensor of scores with first dimension N=2 \(one score per sample\), got float$",
+    ),
+    BadInput(
+        "shape",
+        "hinge_gan_discriminator: different shapes with reduction='none'",
+        lambda: lb.hinge_gan_discriminator(_z(3), _z(2, 1), reduction="none"),
+        ValueError,
+        r"^real_scores and fake_scores must have the same shape for reduction='none', which "
+        r"pairs them element by element, got real_scores \(3,\) and fake_scores \(2, 1\); "
+        r"reduction='mean' accepts different shapes$",
+    ),
+    BadInput(
+        "dtype",
+        "hinge_gan_discriminator: integer real_scores",
+        lambda: lb.hinge_gan_discriminator(torch.zeros(3, dtype=torch.long), _z(3)),
+        TypeError,
+        r"^real_scores must have a floating-point dtype, got torch\.int64; convert with "
+        r"real_scores\.float\(\)$",
+    ),
+    BadInput(
+        "empty",
+        "hinge_gan_discriminator: empty real_scores",
+        lambda: lb.hinge_gan_discriminator(_z(0), _z(3)),
+        ValueError,
+        r"^real_scores must not be empty, got shape \(0,\)$",
+    ),
+    BadInput(
+        "dtype",
+        "hinge_gan_generator: fake_scores given as a list",
+        lambda: lb.hinge_gan_generator([1.0, 2.0]),
+        TypeError,
+        r"^fake_scores must be a torch\.Tensor, got list$",
+    ),
+    BadInput(
+        "reduction",
+        "hinge_gan_generator: an unknown reduction 'max'",
+        lambda: lb.hinge_gan_generator(_z(3), reduction="max"),
+        ValueError,
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'max'$",
+    ),
+    BadInput(
+        "dtype",
+        "r1_penalty: a tensor where the critic goes",
+        lambda: lb.r1_penalty(_z(2, 3), _z(2, 3)),
+        TypeError,
+        r"^critic must be callable \(a function or module\), got Tensor$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "r1_penalty: a negative gamma",
+        lambda: lb.r1_penalty(_critic, _z(2, 3), gamma=-1.0),
+        ValueError,
+        r"^gamma must be a finite number >= 0, got -1\.0$",
+    ),
+    BadInput(
+        "shape",
+        "r1_penalty: a 0-d real",
+        lambda: lb.r1_penalty(_critic, torch.tensor(1.0)),
+        ValueError,
+        r"^real must have a batch dimension \(N, \*\), got a 0-d tensor$",
+    ),
+    BadInput(
+        "empty",
+        "r1_penalty: empty real",
+        lambda: lb.r1_penalty(_critic, _z(0, 3)),
+        ValueError,
+        r"^real must not be empty, got shape \(0, 3\)$",
+    ),
+    BadInput(
+        "shape",
+        "r1_penalty: a critic returning one score for the batch",
+        lambda: lb.r1_penalty(lambda x: x.sum().reshape(1), _z(2, 3)),
+        ValueError,
+        r"^critic must return a tensor of scores with first dimension N=2 \(one score per "
+        r"sample\), got \(1,\)$",
+    ),
+    BadInput(
+        "dtype",
+        "denoising_loss: a tensor where the model goes",
+        lambda: lb.denoising_loss(_z(2, 3), _z(2, 3)),
+        TypeError,
+        r"^model must be callable \(a function or module\), got Tensor$",
+    ),
+    BadInput(
+        "dtype",
+        "denoising_loss: integer x0",
+        lambda: lb.denoising_loss(_denoiser, torch.zeros(2, 3, dtype=torch.long)),
+        TypeError,
+        r"^x0 must have a floating-point dtype, got torch\.int64; convert with x0\.float\(\)$",
+    ),
+    BadInput(
+        "shape",
+        "denoising_loss: a 0-d x0",
+        lambda: lb.denoising_loss(_denoiser, torch.tensor(1.0)),
+        ValueError,
+        r"^x0 must have at least one dimension \(the batch dimension N\), got a 0-d tensor$",
+    ),
+    BadInput(
+        "empty",
+        "denoising_loss: empty x0",
+        lambda: lb.denoising_loss(_denoiser, _z(0, 3)),
+        ValueError,
+        r"^x0 must not be empty, got shape \(0, 3\)$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "denoising_loss: an unknown schedule",
+        lambda: lb.denoising_loss(_denoiser, _z(2, 3), schedule="sigmoid"),
+        ValueError,
+        r"^schedule must be one of \('cosine', 'linear'\), got 'sigmoid'$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "denoising_loss: an unknown target",
+        lambda: lb.denoising_loss(_denoiser, _z(2, 3), target="score"),
+        ValueError,
+        r"^target must be one of \('eps', 'x0', 'v'\), got 'score'$",
+    ),
+    BadInput(
+        "shape",
+        "denoising_loss: one noise level for the whole batch",
+        lambda: lb.denoising_loss(_denoiser, _z(2, 3), t=torch.tensor(0.5)),
+        ValueError,
+        r"^t must have shape \(2,\) \(one noise level per example\), got \(\)$",
+    ),
+    BadInput(
+        "hyper-parameter",
+        "denoising_loss: a noise level outside [0, 1]",
+        lambda: lb.denoising_loss(_denoiser, _z(2, 3), t=torch.tensor([0.5, 1.5])),
+        ValueError,
+        r"^t must lie in \[0, 1\], got values in \[0\.5, 1\.5\]$",
+    ),
+    BadInput(
+        "dtype",
+        "denoising_loss: a seed where a torch.Generator goes",
+        lambda: lb.denoising_loss(_denoiser, _z(2, 3), generator=0),
+        TypeError,
+        r"^generator must be a torch\.Generator or None, got int$",
+    ),
+    BadInput(
+        "shape",
+        "denoising_loss: a model returning one value per example",
+        lambda: lb.denoising_loss(lambda x, t: x.sum(dim=1), _z(2, 3)),
+        ValueError,
+        r"^model must return a tensor of the input's shape \(2, 3\), got \(2,\)$",
+    ),
+    BadInput(
+        "reduction",
+        "denoising_loss: torch's 'batchmean'",
+        lambda: lb.denoising_loss(_denoiser, _z(2, 3), reduction="batchmean"),
+        ValueError,
+        r"^reduction must be one of \('mean', 'sum', 'none'\), got 'batchmean'$",
+    ),
+    BadInput(
+        "shape",
+        "flow_matching: noise and data of different shapes",
+        lambda: lb.flow_matching(_denoiser, _z(2, 3), _z(3, 3)),
+        ValueError,
+        r"^x0 and x1 must have the same shape, got x0 \(2, 3\) and x1 \(3, 3\); lossbook never "
+        r"broadcasts$",
+    ),
+    BadInput(
+        "dtype",
+        "flow_matching: a tensor where the model goes",
+        lambda: lb.flow_matching(_z(2, 3), _z(2, 3), _z(2, 3)),
+        TypeError,
+        r"^model must be callable \(a function or module\), got Tensor$",
+    ),
+    BadInput(
+        "shape",
+        "flow_matching: times of the wrong shape",
+        lambda: lb.flow_matching(_denoiser, _z(2, 3), _z(2, 3), t=_z(2, 1)),
+        ValueError,
+        r"^t must have shape \(2,\) \(one noise level per example\), got \(2, 1\)$",
+    ),
+    BadInput(
+        "dtype",
+        "flow_matching: a model returning a float",
+        lambda: lb.flow_matching(lambda x, t: 0.0, _z(2, 3), _z(2, 3)),
+        ValueError,
+        r"^model must return a tensor of the input's shape \(2, 3\), got float$",
+    ),
+    BadInput(
+        "empty",
+        "flow_matching: empty x0 and x1",
+        lambda: lb.flow_matching(_denoiser, _z(0, 3), _z(0, 3)),
+        ValueError,
+        r"^x0 must not be empty, got shape \(0, 3\)$",
     ),
     # --- regularization (tests/test_regularization.py) ---------------------------------------
     BadInput(

@@ -1,4 +1,4 @@
-"""Tests for lossbook.adversarial: the Wasserstein GAN losses and the WGAN-GP penalty.
+"""Tests for lossbook.adversarial: the Wasserstein and hinge GAN losses, WGAN-GP and R1.
 
 References: published test vectors from TF-GAN's loss tests (tensorflow/gan,
 tensorflow_gan/python/losses/losses_impl_test.py: WassersteinLossTest and
@@ -13,11 +13,18 @@ import math
 import numpy as np
 import pytest
 import torch
-from helpers import REDUCTIONS
+from helpers import REDUCTIONS, np_reduce
 from torch import nn
 from torch.autograd import gradcheck
 
-from lossbook.adversarial import gradient_penalty, wasserstein_critic, wasserstein_generator
+from lossbook.adversarial import (
+    gradient_penalty,
+    hinge_gan_discriminator,
+    hinge_gan_generator,
+    r1_penalty,
+    wasserstein_critic,
+    wasserstein_generator,
+)
 
 # TF-GAN's discriminator outputs (tensorflow/gan, losses_impl_test.py, init_constants).
 TFGAN_REAL = [-5.0, 1.4, 12.5, 2.7]
@@ -260,3 +267,107 @@ def test_gradient_penalty_extremes_finite(device):
     out = gradient_penalty(lambda x: torch.tanh(x @ w), real, fake)
     out.backward()
     assert torch.isfinite(out) and torch.isfinite(w.grad).all()
+
+
+# ---------------------------------------------------------------- hinge GAN (Lim & Ye, 2017)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_hinge_gan_matches_numpy(device, reduction):
+    real = 2 * torch.randn(7, dtype=torch.float64, device=device)
+    fake = 2 * torch.randn(7, dtype=torch.float64, device=device)
+    r, f = real.cpu().numpy(), fake.cpu().numpy()
+    real_term = np.array([max(0.0, 1.0 - v) for v in r])  # eq. 7: E[max(0, 1 − D(x))]
+    fake_term = np.array([max(0.0, 1.0 + v) for v in f])  # + E[max(0, 1 + D(G(z)))]
+    want = {
+        "mean": real_term.mean() + fake_term.mean(),
+        "sum": real_term.sum() + fake_term.sum(),
+        "none": real_term + fake_term,
+    }[reduction]
+    got = hinge_gan_discriminator(real, fake, reduction=reduction)
+    np.testing.assert_allclose(got.cpu().numpy(), want, rtol=1e-12)
+    np.testing.assert_allclose(
+        hinge_gan_generator(fake, reduction=reduction).cpu().numpy(),
+        {"mean": -f.mean(), "sum": -f.sum(), "none": -f}[reduction],
+        rtol=1e-12,
+    )
+
+
+def test_hinge_gan_ignores_samples_beyond_the_margin(device):
+    real = torch.tensor([3.0, 0.5], device=device, requires_grad=True)
+    fake = torch.tensor([-2.0, 0.0, 4.0], device=device, requires_grad=True)  # sizes may differ
+    loss = hinge_gan_discriminator(real, fake)
+    assert loss.item() == pytest.approx(0.5 / 2 + (0.0 + 1.0 + 5.0) / 3)
+    loss.backward()
+    torch.testing.assert_close(real.grad, torch.tensor([0.0, -0.5], device=device))
+    torch.testing.assert_close(fake.grad, torch.tensor([0.0, 1 / 3, 1 / 3], device=device))
+
+
+def test_hinge_gan_gradcheck():
+    real = torch.tensor([0.3, 2.0, -1.5], dtype=torch.float64, requires_grad=True)
+    fake = torch.tensor([-0.2, 0.7, -3.0], dtype=torch.float64, requires_grad=True)  # no kinks
+    for reduction in REDUCTIONS:
+        assert gradcheck(
+            lambda r, f, red=reduction: hinge_gan_discriminator(r, f, reduction=red), (real, fake)
+        )
+        assert gradcheck(lambda f, red=reduction: hinge_gan_generator(f, reduction=red), (fake,))
+
+
+# ---------------------------------------------------------------- R1 (Mescheder et al., 2018)
+
+
+def test_r1_linear_critic_is_analytic(device):
+    a = torch.tensor([0.6, -0.3, 1.2], dtype=torch.float64, device=device)
+    real = torch.randn(5, 3, dtype=torch.float64, device=device)
+    out = r1_penalty(lambda x: x @ a, real, gamma=4.0)
+    assert out.item() == pytest.approx(4.0 / 2 * (0.36 + 0.09 + 1.44), rel=1e-12)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_r1_quadratic_critic_matches_numpy_per_sample(device, reduction):
+    # D(x) = ½‖x‖² has gradient x: the penalty of sample i is γ/2 ‖x_i‖², over all its dims.
+    real = torch.randn(6, 2, 3, dtype=torch.float64, device=device)
+    out = r1_penalty(lambda x: 0.5 * x.square().sum(dim=(1, 2)), real, reduction=reduction)
+    per_sample = [10.0 / 2 * sum(v * v for v in x.ravel()) for x in real.cpu().numpy()]
+    np.testing.assert_allclose(
+        out.detach().cpu().numpy(), np_reduce(per_sample, reduction), rtol=1e-12
+    )
+
+
+def test_r1_is_differentiable_in_the_critic_and_detaches_real(device):
+    critic = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 1)).to(device)
+    real = torch.randn(5, 3, device=device, requires_grad=True)
+    r1_penalty(critic, real).backward()
+    first = critic[0].weight
+    assert first.grad is not None and first.grad.abs().sum() > 0
+    assert real.grad is None
+
+
+def test_r1_gradcheck_with_respect_to_critic_parameters():
+    real = torch.randn(3, 2, dtype=torch.float64)
+    weights = torch.randn(2, 4, dtype=torch.float64, requires_grad=True)
+    for reduction in REDUCTIONS:
+        assert gradcheck(
+            lambda w, r=reduction: r1_penalty(
+                lambda x: torch.tanh(x @ w).sum(dim=1), real, reduction=r
+            ),
+            (weights,),
+        )
+
+
+def test_r1_compiled_has_the_eager_double_backward():
+    torch.manual_seed(0)
+    critic = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 1)).double()
+    real = torch.randn(6, 3, dtype=torch.float64)
+    params = list(critic.parameters())
+
+    def run(fn):
+        penalty = fn(lambda x: critic(x).squeeze(-1), real, gamma=10.0)
+        return penalty, torch.autograd.grad(
+            penalty, params, allow_unused=True, materialize_grads=True
+        )
+
+    eager = run(r1_penalty)
+    torch._dynamo.reset()
+    graph = run(torch.compile(r1_penalty, fullgraph=True, backend="aot_eager"))
+    torch.testing.assert_close(graph, eager)

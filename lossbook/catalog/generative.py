@@ -1,4 +1,5 @@
-"""Generative models (chapter 9): the Wasserstein GAN."""
+"""Generative models (chapter 9): the Wasserstein and hinge GANs, their penalties, and the
+denoising losses of diffusion and flow matching."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import torch
 from torch import Tensor
 
 from .. import adversarial as AD
+from .. import generative as GE
 from .spec import LossSpec
 
 _SCORE = "critic score s of a generated sample (real score 0)"
@@ -25,6 +27,26 @@ def _linear_critic_slope_profile(a: Tensor, **params: float) -> Tensor:
     one = torch.ones(1, 1, dtype=a.dtype, device=a.device)
     values = [
         AD.gradient_penalty(lambda x, s=s: s * x.sum(dim=1), one, -one, reduction="none", **params)
+        for s in a.reshape(-1)
+    ]
+    return torch.cat(values).reshape(a.shape)
+
+
+def _hinge_fake_score_profile(s: Tensor, **params: float) -> Tensor:
+    # The hinge discriminator's loss as a function of one generated sample's score s, its
+    # real score +1 (at the margin, so the real term is 0).
+    return AD.hinge_gan_discriminator(torch.ones_like(s), s, reduction="none", **params)
+
+
+def _hinge_generator_profile(s: Tensor, **params: float) -> Tensor:
+    return AD.hinge_gan_generator(s, reduction="none", **params)
+
+
+def _r1_linear_critic_profile(a: Tensor, **params: float) -> Tensor:
+    # Critic D(x) = a·x on 1-D samples: its input gradient is a, the penalty γ/2 · a².
+    one = torch.ones(1, 1, dtype=a.dtype, device=a.device)
+    values = [
+        AD.r1_penalty(lambda x, s=s: s * x.sum(dim=1), one, reduction="none", **params)
         for s in a.reshape(-1)
     ]
     return torch.cat(values).reshape(a.shape)
@@ -83,5 +105,78 @@ ENTRIES: list[LossSpec] = [
         bounded_below=0.0,
         robust=False,
         symmetric=True,
+    ),
+    LossSpec(
+        name="hinge_gan_discriminator",
+        family="generative",
+        fn=AD.hinge_gan_discriminator,
+        formula=r"\mathbb{E}[\max(0, 1 - D(x))] + \mathbb{E}[\max(0, 1 + D(\tilde x))]",
+        problem="training the discriminator of a hinge GAN (SAGAN, BigGAN)",
+        summary="The SVM hinge on raw scores: samples separated by the margin send no gradient.",
+        reference="lim2017geometric",
+        variable="discriminator score s of a generated sample (real score +1)",
+        domain=(-10.0, 10.0),
+        profile=_hinge_fake_score_profile,
+        convex=True,
+        smooth=False,
+        bounded_below=0.0,
+        robust=True,
+        symmetric=False,
+    ),
+    LossSpec(
+        name="hinge_gan_generator",
+        family="generative",
+        fn=AD.hinge_gan_generator,
+        formula=r"-\mathbb{E}[D(G(z))]",
+        problem="training the generator of a hinge GAN",
+        summary="Raise the discriminator's raw score of generated samples (as WGAN's generator).",
+        reference="lim2017geometric",
+        variable="discriminator score s of a generated sample",
+        domain=(-10.0, 10.0),
+        profile=_hinge_generator_profile,
+        convex=True,
+        smooth=True,
+        bounded_below=None,
+        robust=True,
+        symmetric=False,
+    ),
+    LossSpec(
+        name="r1_penalty",
+        family="generative",
+        fn=AD.r1_penalty,
+        formula=r"\frac{\gamma}{2}\,\mathbb{E}_{x \sim P_r}\bigl[\|\nabla_x D(x)\|_2^2\bigr]",
+        problem="stabilising a GAN discriminator at the data (StyleGAN's regulariser)",
+        summary="Pushes the discriminator's gradient at real samples to 0 (zero-centred).",
+        reference="mescheder2018which",
+        example_params={"gamma": 10.0},
+        variable="slope a of a linear critic D(x) = a·x (gradient norm |a|)",
+        domain=(-3.0, 3.0),
+        profile=_r1_linear_critic_profile,
+        convex=True,
+        smooth=True,
+        bounded_below=0.0,
+        robust=False,
+        symmetric=True,
+    ),
+    LossSpec(
+        name="denoising_loss",
+        family="generative",
+        fn=GE.denoising_loss,
+        formula=r"\mathbb{E}_{t,\epsilon}\,\|f_\theta(\alpha_t x_0 + \sigma_t \epsilon, t)"
+        r" - \epsilon\|^2",
+        problem="training a diffusion model (predict the noise, the clean sample or v)",
+        summary="Regress the noise added to the data; a weighted ELBO and score matching.",
+        reference="ho2020denoising",
+        nonnegative=True,
+    ),
+    LossSpec(
+        name="flow_matching",
+        family="generative",
+        fn=GE.flow_matching,
+        formula=r"\mathbb{E}_{t}\,\|v_\theta((1 - t) x_0 + t x_1, t) - (x_1 - x_0)\|^2",
+        problem="training a flow-matching / rectified-flow generative model",
+        summary="Regress the velocity of a straight path from a noise sample to a data sample.",
+        reference="lipman2023flow",
+        nonnegative=True,
     ),
 ]

@@ -479,6 +479,53 @@ def example_inputs(
 
     builders["gradient_penalty"] = critic_penalty
 
+    builders["hinge_gan_discriminator"] = critic
+    builders["hinge_gan_generator"] = generator_loss
+
+    def r1() -> Example | None:
+        if perfect:
+            return None
+        torch.manual_seed(seed)
+        net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1))
+        net = net.to(dtype=dtype, device=device)
+        return Example(
+            [lambda x: net(x).squeeze(-1), rnd(n, 3)], none_shape=(n,), differentiable=()
+        )
+
+    builders["r1_penalty"] = r1
+
+    def time_model(fixed: Tensor | None = None) -> Callable[[Tensor, Tensor], Tensor]:
+        """A small network of (x_t, t) for 2-D samples; or one that always answers ``fixed``."""
+        if fixed is not None:
+            return lambda x, t: fixed
+        torch.manual_seed(seed)
+        net = torch.nn.Sequential(torch.nn.Linear(3, 8), torch.nn.Tanh(), torch.nn.Linear(8, 2))
+        net = net.to(dtype=dtype, device=device)
+        return lambda x, t: net(torch.cat([x, t[:, None]], dim=1))
+
+    def denoising() -> Example:
+        x0 = rnd(n, 2)
+        # perfect: the x0 target, and a model that knows the clean sample
+        kwargs = {"generator": torch.Generator(device=device).manual_seed(seed)}
+        if perfect:
+            kwargs["target"] = "x0"
+        model = time_model(x0.detach().clone() if perfect else None)
+        return Example([model, x0], kwargs, none_shape=(n,), differentiable=(1,))
+
+    builders["denoising_loss"] = denoising
+
+    def flow() -> Example:
+        x0, x1 = rnd(n, 2), rnd(n, 2)
+        model = time_model((x1 - x0).detach() if perfect else None)
+        return Example(
+            [model, x0, x1],
+            {"generator": torch.Generator(device=device).manual_seed(seed)},
+            none_shape=(n,),
+            differentiable=(1, 2),
+        )
+
+    builders["flow_matching"] = flow
+
     if name not in builders:
         raise KeyError(f"no example inputs for {name!r}")
     return builders[name]()
