@@ -21,6 +21,20 @@ import torch
 from torch import Tensor
 
 NUM_CLASSES = 5
+
+
+def _domain(name: str) -> object:
+    from . import DOMAINS
+
+    return DOMAINS[name]
+
+
+def _Domain(*args: object, **kwargs: object) -> object:  # the class, imported late
+    from . import Domain
+
+    return Domain(*args, **kwargs)
+
+
 EMBEDDING_DIM = 8
 
 
@@ -33,6 +47,13 @@ class Example:
     none_shape: tuple[int, ...] = ()
     differentiable: tuple[int, ...] = (0,)  # indices into args of the "prediction" side
     batch_dims: tuple[int, ...] = ()  # per positional arg: the batch dimension (for permutation)
+    #: Where each input lives (by position; see :class:`lossbook.testing.Domain`): the
+    #: extreme-input check of ``check_loss`` probes the edges of these domains.
+    domains: dict[int, object] = field(default_factory=dict)
+    #: Inputs of any shape are valid (the loss averages each on its own).
+    any_shape: bool = False
+    #: ``reduction="mean"`` from the ``"none"`` result, where it is not the plain mean.
+    mean_from_none: Callable[[Tensor, list], Tensor] | None = None
 
 
 def _rand(gen: torch.Generator, *shape: int, dtype: torch.dtype, device) -> Tensor:
@@ -136,12 +157,24 @@ def example_inputs(
             if perfect
             else torch.rand(n, generator=gen).to(dtype=dtype, device=device)
         )
-        return Example([p, target], none_shape=(n,), batch_dims=(0, 0))
+        return Example(
+            [p, target],
+            none_shape=(n,),
+            batch_dims=(0, 0),
+            domains={0: _domain("probability"), 1: _domain("labels01")},
+        )
 
     builders["binary_cross_entropy"] = bce
 
     def binary_logits() -> Example | None:
-        return None if perfect else Example([rnd(n), bits(n)], none_shape=(n,), batch_dims=(0, 0))
+        if perfect:
+            return None
+        return Example(
+            [rnd(n), bits(n)],
+            none_shape=(n,),
+            batch_dims=(0, 0),
+            domains={0: _domain("logits"), 1: _domain("labels01")},
+        )
 
     builders["binary_cross_entropy_with_logits"] = binary_logits
     builders["sigmoid_focal"] = binary_logits
@@ -149,7 +182,12 @@ def example_inputs(
     def margin_loss() -> Example:
         target = 2 * bits(n) - 1
         scores = 2.0 * target * max(scale, 1.0) if perfect else rnd(n)
-        return Example([scores, target], none_shape=(n,), batch_dims=(0, 0))
+        return Example(
+            [scores, target],
+            none_shape=(n,),
+            batch_dims=(0, 0),
+            domains={0: _domain("real"), 1: _domain("labels_pm1")},
+        )
 
     builders["hinge"] = margin_loss
     builders["squared_hinge"] = margin_loss
@@ -211,7 +249,14 @@ def example_inputs(
     def kl() -> Example:
         p = probs(n, NUM_CLASSES)
         q = p.clone() if perfect else probs(n, NUM_CLASSES)
-        return Example([p, q], none_shape=(n,), differentiable=(1,), batch_dims=(0, 0))
+        # q > 0 wherever p > 0 (else D(P||Q) is the documented +inf): probed just inside 0
+        return Example(
+            [p, q],
+            none_shape=(n,),
+            differentiable=(1,),
+            batch_dims=(0, 0),
+            domains={1: _domain("open_probability")},
+        )
 
     builders["kl_divergence"] = kl
 
@@ -224,6 +269,9 @@ def example_inputs(
             none_shape=(n,),
             differentiable=(0, 1),
             batch_dims=(0, 0),
+            # exp(logvar) overflows float32 beyond 88: a log-variance of ±80 is the widest
+            # whose variance float32 can hold, and the loss is finite there
+            domains={0: _domain("real"), 1: _Domain("log-variance", -80.0, 80.0)},
         )
 
     builders["gaussian_kl"] = gaussian_kl
@@ -328,6 +376,11 @@ def example_inputs(
             [log_probs, targets, input_lengths, target_lengths],
             none_shape=(n,),
             batch_dims=(1, 0, 0, 0),
+            # log_probs are normalised over classes: their edge is a certain class per frame,
+            # which the extreme check cannot build element-wise; "mean" divides by the
+            # target lengths first (as F.ctc_loss does)
+            domains={},
+            mean_from_none=lambda none, args: (none / args[3].to(none.dtype).clamp(min=1)).mean(),
         )
 
     builders["ctc"] = ctc
@@ -335,7 +388,12 @@ def example_inputs(
     def dice() -> Example:
         target = torch.nn.functional.one_hot(labels(n, 4, 4, classes=2), 2).movedim(-1, 1).to(dtype)
         p = target.clone() if perfect else torch.softmax(rnd(n, 2, 4, 4), dim=1)
-        return Example([p, target], none_shape=(n, 2), batch_dims=(0, 0))
+        return Example(
+            [p, target],
+            none_shape=(n, 2),
+            batch_dims=(0, 0),
+            domains={0: _domain("probability"), 1: _domain("labels01")},
+        )
 
     builders["dice"] = dice
 
@@ -351,12 +409,20 @@ def example_inputs(
     def critic() -> Example | None:
         if perfect:
             return None
-        return Example([rnd(n), rnd(n)], none_shape=(n,), differentiable=(0, 1), batch_dims=(0, 0))
+        return Example(
+            [rnd(n), rnd(n)],
+            none_shape=(n,),
+            differentiable=(0, 1),
+            batch_dims=(0, 0),
+            any_shape=True,  # mean(fake) - mean(real): each input averaged on its own
+        )
 
     builders["wasserstein_critic"] = critic
 
     def generator_loss() -> Example | None:
-        return None if perfect else Example([rnd(n)], none_shape=(n,), batch_dims=(0,))
+        if perfect:
+            return None
+        return Example([rnd(n)], none_shape=(n,), batch_dims=(0,), any_shape=True)
 
     builders["wasserstein_generator"] = generator_loss
 
@@ -394,7 +460,13 @@ def example_inputs(
         logps = [-(rnd(n).abs() + 1.0) for _ in range(4)]
         if perfect:  # IPO's minimum: h = 1/(2τ) with τ = 0.1 -> h = 5
             logps[0] = logps[1] + logps[2] - logps[3] + 5.0
-        return Example(logps, none_shape=(n,), differentiable=(0, 1), batch_dims=(0, 0, 0, 0))
+        return Example(
+            logps,
+            none_shape=(n,),
+            differentiable=(0, 1),
+            batch_dims=(0, 0, 0, 0),
+            domains={0: _domain("log_probability"), 1: _domain("log_probability")},
+        )
 
     builders["dpo"] = four_logps
     builders["ipo"] = four_logps
@@ -403,7 +475,13 @@ def example_inputs(
         if perfect:
             return None
         logps = [-(rnd(n).abs() + 1.0) for _ in range(4)]
-        return Example(logps, none_shape=(2 * n,), differentiable=(0, 1), batch_dims=(0, 0, 0, 0))
+        return Example(
+            logps,
+            none_shape=(2 * n,),
+            differentiable=(0, 1),
+            batch_dims=(0, 0, 0, 0),
+            domains={0: _domain("log_probability"), 1: _domain("log_probability")},
+        )
 
     builders["kto"] = kto
 
@@ -411,7 +489,15 @@ def example_inputs(
         if perfect:
             return None
         avg = [-(rnd(n).abs() / max(scale, 1.0) + 0.1) for _ in range(2)]
-        return Example(avg, none_shape=(n,), differentiable=(0, 1), batch_dims=(0, 0))
+        # average log-probabilities: strictly below 0 (the odds P/(1-P) are infinite at P = 1)
+        below_zero = _Domain("log-probability < 0", high=0.0, high_open=True)
+        return Example(
+            avg,
+            none_shape=(n,),
+            differentiable=(0, 1),
+            batch_dims=(0, 0),
+            domains={0: below_zero, 1: below_zero},
+        )
 
     builders["orpo"] = orpo
 
@@ -420,7 +506,12 @@ def example_inputs(
             return None
         old = -(rnd(n).abs() + 0.5)
         new = old + 0.1 * _rand(gen, n, dtype=dtype, device=device)
-        return Example([new, old, rnd(n)], none_shape=(n,), batch_dims=(0, 0, 0))
+        return Example(
+            [new, old, rnd(n)],
+            none_shape=(n,),
+            batch_dims=(0, 0, 0),
+            domains={0: _domain("log_probability")},
+        )
 
     builders["ppo_clip"] = ppo
 
@@ -468,10 +559,18 @@ def example_inputs(
     def critic_penalty() -> Example | None:
         if perfect:
             return None
-        torch.manual_seed(seed)
-        critic_net = torch.nn.Linear(3, 1).to(dtype=dtype, device=device)
+        # a module (so check_loss can gradcheck its parameters), initialised from ``gen``:
+        # building an example never touches the global random state
+        with torch.random.fork_rng(devices=[]):  # nn.Linear's own init draws globally
+            critic_net = torch.nn.Sequential(torch.nn.Linear(3, 1), torch.nn.Flatten(0))
+        with torch.no_grad():
+            for parameter in critic_net.parameters():
+                parameter.copy_(
+                    0.5 * _rand(gen, *parameter.shape, dtype=torch.float64, device="cpu")
+                )
+        critic_net = critic_net.to(dtype=dtype, device=device)
         return Example(
-            [lambda x: critic_net(x).squeeze(-1), rnd(n, 3), rnd(n, 3)],
+            [critic_net, rnd(n, 3), rnd(n, 3)],
             {"generator": torch.Generator(device=device).manual_seed(seed)},
             none_shape=(n,),
             differentiable=(),
