@@ -82,6 +82,7 @@ PRINT_WORDING = {
     "Use the rocket icon at the top of the page to open this notebook in Colab, or download the .ipynb.": "On the website, each chapter opens in Colab or downloads as a notebook.",
     "(unfold it)": "(printed below)",
     "unfold it to read it": "here it is",
+    " (rocket icon)": "",
 }
 
 ASSEMBLE = """async ({pages, parts, meta, wording}) => {

@@ -201,7 +201,9 @@ def check_loss(
         inputs: one valid call's positional arguments, e.g. ``(pred, target)``;
             floating tensors are cast to float32/float64 by the checks. ``None``
             takes the example inputs of a catalog loss of the same name.
-        kwargs: hyper-parameters for every call (``{"a": 0.5}``).
+        kwargs: hyper-parameters for every call (``{"a": 0.5}``). A ``torch.Generator``
+            among them is restored to its state before every call, so a loss that draws
+            noise draws the same noise in every check.
         differentiable: positions of the inputs that gradients flow into
             (the prediction side; default the first). Keep them away from kinks.
         domain: where the inputs live, so that the extreme-input check probes the
@@ -243,9 +245,19 @@ def check_loss(
     if not differentiable and not any(isinstance(a, torch.nn.Module) for a in inputs):
         differentiable = ()
 
+    # a loss that draws noise (generator=...) draws the same noise at every call of a check
+    generators = {
+        key: (value.device, value.get_state())
+        for key, value in kwargs.items()
+        if isinstance(value, torch.Generator)
+    }
+
     def call(args: Sequence[object], reduction: str | None) -> Tensor:
         extra = {} if reduction is None else {"reduction": reduction}
-        return loss(*args, **kwargs, **extra)
+        for key, (device, state) in generators.items():
+            extra[key] = torch.Generator(device=device)
+            extra[key].set_state(state)
+        return loss(*args, **{**kwargs, **extra})
 
     def cast(dtype: torch.dtype, device: str = "cpu") -> list:
         return [

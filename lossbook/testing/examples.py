@@ -35,6 +35,34 @@ def _Domain(*args: object, **kwargs: object) -> object:  # the class, imported l
     return Domain(*args, **kwargs)
 
 
+#: A sampled token's log-probability: its ratio to a reference must fit float32 (e^80).
+def _sampled_logp() -> object:
+    return _Domain("log-probability of a sampled token (within e^80 of the reference)", -80.0, 0.0)
+
+
+class _TimeMLP(torch.nn.Module):
+    """A small network of (x_t, t) for 2-D samples: the diffusion and flow-matching examples."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.net = torch.nn.Sequential(
+            torch.nn.Linear(3, 8), torch.nn.Tanh(), torch.nn.Linear(8, 2)
+        )
+
+    def forward(self, x: Tensor, t: Tensor) -> Tensor:
+        return self.net(torch.cat([x, t[:, None].to(x.dtype)], dim=1))
+
+
+def _seeded(build: Callable[[], torch.nn.Module], gen: torch.Generator) -> torch.nn.Module:
+    """``build()`` with its parameters drawn from ``gen``: the global random state is untouched."""
+    with torch.random.fork_rng(devices=[]):  # nn.Linear's own initialisation draws globally
+        module = build()
+    with torch.no_grad():
+        for parameter in module.parameters():
+            parameter.copy_(0.5 * _rand(gen, *parameter.shape, dtype=torch.float64, device="cpu"))
+    return module
+
+
 EMBEDDING_DIM = 8
 
 
@@ -110,6 +138,7 @@ def example_inputs(
             none_shape=(n,),
             differentiable=(0, 2),
             batch_dims=(0, 0, 0),
+            domains={0: _domain("real"), 2: _domain("positive")},
         )
 
     builders["gaussian_nll"] = gaussian_nll
@@ -123,6 +152,8 @@ def example_inputs(
             [log_rate, counts.to(dtype=dtype, device=device)],
             none_shape=(n,),
             batch_dims=(0, 0),
+            # exp(log rate) overflows float32 beyond 88: ±80 is the widest representable rate
+            domains={0: _Domain("log-rate", -80.0, 80.0)},
         )
 
     builders["poisson_nll"] = poisson_nll
@@ -135,6 +166,7 @@ def example_inputs(
             none_shape=(n,),
             differentiable=(0, 1),
             batch_dims=(0, 0, 0),
+            domains={0: _domain("real"), 1: _domain("positive")},
         )
 
     builders["crps_gaussian"] = crps_gaussian
@@ -196,7 +228,12 @@ def example_inputs(
         if perfect:
             return None  # log p_y = 0 needs p_y = 1: log-probabilities of -inf elsewhere
         log_probs = torch.log_softmax(rnd(n, NUM_CLASSES), dim=1)
-        return Example([log_probs, labels(n)], none_shape=(n,), batch_dims=(0, 0))
+        return Example(
+            [log_probs, labels(n)],
+            none_shape=(n,),
+            batch_dims=(0, 0),
+            domains={0: _domain("log_probability")},
+        )
 
     builders["nll"] = nll
 
@@ -242,7 +279,12 @@ def example_inputs(
         if perfect:
             onehot = torch.nn.functional.one_hot(target, NUM_CLASSES).to(dtype=dtype)
             return Example([onehot, target], none_shape=(n,), batch_dims=(0, 0))
-        return Example([probs(n, NUM_CLASSES), target], none_shape=(n,), batch_dims=(0, 0))
+        return Example(
+            [probs(n, NUM_CLASSES), target],
+            none_shape=(n,),
+            batch_dims=(0, 0),
+            domains={0: _domain("probability")},
+        )
 
     builders["brier"] = brier
 
@@ -533,7 +575,12 @@ def example_inputs(
         logp = -(rnd(n, 3).abs() + 0.5)
         # the log-ratio stays moderate at any scale: a sampled token's ratio is never e^±1e4
         ref = logp.clone() if perfect else logp + 0.5 * _rand(gen, n, 3, dtype=dtype, device=device)
-        return Example([logp, ref], none_shape=(n, 3), batch_dims=(0, 0))
+        return Example(
+            [logp, ref],
+            none_shape=(n, 3),
+            batch_dims=(0, 0),
+            domains={0: _sampled_logp()},
+        )
 
     builders["kl_estimate"] = kl
 
@@ -544,7 +591,12 @@ def example_inputs(
         new = old + 0.1 * _rand(gen, n, 4, dtype=dtype, device=device)
         lengths = torch.randint(1, 5, (n, 1), generator=gen)
         mask = (torch.arange(4) < lengths).to(device)  # answers of 1 to 4 tokens
-        return Example([new, old, rnd(n), mask], none_shape=(n,), batch_dims=(0, 0, 0, 0))
+        return Example(
+            [new, old, rnd(n), mask],
+            none_shape=(n,),
+            batch_dims=(0, 0, 0, 0),
+            domains={0: _sampled_logp()},
+        )
 
     builders["grpo"] = grpo
 
@@ -561,14 +613,9 @@ def example_inputs(
             return None
         # a module (so check_loss can gradcheck its parameters), initialised from ``gen``:
         # building an example never touches the global random state
-        with torch.random.fork_rng(devices=[]):  # nn.Linear's own init draws globally
-            critic_net = torch.nn.Sequential(torch.nn.Linear(3, 1), torch.nn.Flatten(0))
-        with torch.no_grad():
-            for parameter in critic_net.parameters():
-                parameter.copy_(
-                    0.5 * _rand(gen, *parameter.shape, dtype=torch.float64, device="cpu")
-                )
-        critic_net = critic_net.to(dtype=dtype, device=device)
+        critic_net = _seeded(
+            lambda: torch.nn.Sequential(torch.nn.Linear(3, 1), torch.nn.Flatten(0)), gen
+        ).to(dtype=dtype, device=device)
         return Example(
             [critic_net, rnd(n, 3), rnd(n, 3)],
             {"generator": torch.Generator(device=device).manual_seed(seed)},
@@ -584,12 +631,14 @@ def example_inputs(
     def r1() -> Example | None:
         if perfect:
             return None
-        torch.manual_seed(seed)
-        net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1))
-        net = net.to(dtype=dtype, device=device)
-        return Example(
-            [lambda x: net(x).squeeze(-1), rnd(n, 3)], none_shape=(n,), differentiable=()
-        )
+        net = _seeded(
+            lambda: torch.nn.Sequential(
+                torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1), torch.nn.Flatten(0)
+            ),
+            gen,
+        ).to(dtype=dtype, device=device)
+        # real of any shape the critic takes is valid: nothing to compare its shape with
+        return Example([net, rnd(n, 3)], none_shape=(n,), differentiable=(), any_shape=True)
 
     builders["r1_penalty"] = r1
 
@@ -597,10 +646,7 @@ def example_inputs(
         """A small network of (x_t, t) for 2-D samples; or one that always answers ``fixed``."""
         if fixed is not None:
             return lambda x, t: fixed
-        torch.manual_seed(seed)
-        net = torch.nn.Sequential(torch.nn.Linear(3, 8), torch.nn.Tanh(), torch.nn.Linear(8, 2))
-        net = net.to(dtype=dtype, device=device)
-        return lambda x, t: net(torch.cat([x, t[:, None]], dim=1))
+        return _seeded(_TimeMLP, gen).to(dtype=dtype, device=device)
 
     def denoising() -> Example:
         x0 = rnd(n, 2)
@@ -609,7 +655,8 @@ def example_inputs(
         if perfect:
             kwargs["target"] = "x0"
         model = time_model(x0.detach().clone() if perfect else None)
-        return Example([model, x0], kwargs, none_shape=(n,), differentiable=(1,))
+        # x0 of any shape the model takes is valid: lossbook has no shape to compare it with
+        return Example([model, x0], kwargs, none_shape=(n,), differentiable=(1,), any_shape=True)
 
     builders["denoising_loss"] = denoising
 
