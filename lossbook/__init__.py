@@ -46,7 +46,18 @@ from .sequence import ctc, ctc_alpha, greedy_decode
 __version__ = "0.1.0"  # the one source: pyproject.toml reads it (dynamic version)
 
 #: Submodules reachable as attributes, imported on first access (``lossbook.nn.HuberLoss``).
-TOOLS = ("catalog", "checks", "curves", "guide", "landscape", "nn", "plot", "testing", "widgets")
+TOOLS = (
+    "catalog",
+    "checks",
+    "compiled",
+    "curves",
+    "guide",
+    "landscape",
+    "nn",
+    "plot",
+    "testing",
+    "widgets",
+)
 
 
 def __getattr__(name: str) -> object:

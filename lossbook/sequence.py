@@ -275,9 +275,16 @@ def _beta_recursion(emit: Tensor, skip: Tensor, end_mask: Tensor, last_frame: Te
 # The two time loops as custom operators: each is one opaque call in a torch.compile graph,
 # where the plain functions would be unrolled into T steps (minutes of compiling at T = 200).
 # Eager calls run the functions above unchanged; the "fake" versions tell the compiler the
-# shape of the result without computing it.
-_alpha_op = torch.library.custom_op("lossbook::ctc_alpha", mutates_args=())(_alpha_recursion)
-_beta_op = torch.library.custom_op("lossbook::ctc_beta", mutates_args=())(_beta_recursion)
+# shape of the result without computing it. The schemas are written out: torch 2.4 (the
+# floor) cannot infer them from this module's postponed (string) annotations.
+_alpha_op = torch.library.custom_op(
+    "lossbook::ctc_alpha", mutates_args=(), schema="(Tensor emit, Tensor skip) -> Tensor"
+)(_alpha_recursion)
+_beta_op = torch.library.custom_op(
+    "lossbook::ctc_beta",
+    mutates_args=(),
+    schema="(Tensor emit, Tensor skip, Tensor end_mask, Tensor last_frame) -> Tensor",
+)(_beta_recursion)
 
 
 @_alpha_op.register_fake
