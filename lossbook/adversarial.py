@@ -31,13 +31,13 @@ from torch import Tensor
 
 from .checks import (
     Reduction,
-    autocast_enabled,
     check_not_empty,
     check_pair,
     check_positive,
     check_reduction,
     check_same_device,
     check_tensor,
+    float32_if_autocast,
     float32_under_autocast,
     reduce,
     safe_sqrt,
@@ -232,10 +232,9 @@ def gradient_penalty(
             if grad is None:  # the scores do not depend on the input: the gradient is 0
                 grad = torch.zeros_like(x_hat)
         # Per-sample L2 norm over every non-batch dimension.
-        if autocast_enabled(grad.device.type) and grad.dtype in (torch.float16, torch.bfloat16):
-            # The package's autocast policy: the penalty is computed in float32. (Not
-            # with the decorator: the critic must keep running under the caller's autocast.)
-            grad = grad.float()
+        # The package's autocast policy: the penalty is computed in float32. (Not with the
+        # decorator: the critic must keep running under the caller's autocast.)
+        (grad,) = float32_if_autocast([grad])
         grad_norm = safe_sqrt(grad.reshape(n, -1).square().sum(dim=1))  # (N,)
         penalty = weight * (grad_norm - 1.0).square()
     return reduce(penalty, reduction)

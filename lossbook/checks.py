@@ -24,7 +24,8 @@ dtypes), labels (:func:`check_class_indices`, :func:`check_binary_labels`,
 hyper-parameters (:func:`check_scalar`, :func:`check_flag`, :func:`check_int`,
 :func:`check_weight`), the one reduction every loss applies last
 (:func:`check_reduction` up front, :func:`reduce` at the end), the safe square
-root (:func:`safe_sqrt`) and the autocast policy (:func:`float32_under_autocast`).
+root (:func:`safe_sqrt`) and the autocast policy (:func:`float32_under_autocast`,
+:func:`float32_if_autocast`).
 
 NaN policy: NaN *values* are not an error. They propagate to the result, as in
 ``torch.nn.functional`` (a NaN in, a NaN out), so a diverging training run is
@@ -447,6 +448,16 @@ def reduce(loss: Tensor, reduction: Reduction, *, mean_weights: Tensor | None = 
     return loss
 
 
+def upstream_gradient(grad_output: Tensor, reduction: Reduction, numel: int) -> Tensor:
+    """The backward of :func:`reduce` without weights: the gradient reaching each element's loss.
+
+    ``g/N`` for a mean over ``N = numel`` elements, ``g`` otherwise (for ``"none"``,
+    ``grad_output`` already has one entry per element). The closed-form backward passes
+    of :mod:`lossbook.regression` and :mod:`lossbook.classification` start from it.
+    """
+    return grad_output / numel if reduction == "mean" else grad_output
+
+
 def weighted_reduce(loss: Tensor, weight: Tensor | None, reduction: Reduction) -> Tensor:
     """Multiply by an optional element-wise ``weight`` (same shape), then reduce."""
     if weight is not None:
@@ -509,6 +520,21 @@ def _upcast(value: object) -> object:
     if isinstance(value, tuple):
         return tuple(_upcast(v) for v in value)
     return value
+
+
+def float32_if_autocast(tensors: Sequence[Tensor]) -> list[Tensor]:
+    """The autocast policy of :func:`float32_under_autocast`, applied to tensors in a body.
+
+    For code the decorator cannot wrap: a penalty whose critic must keep running under the
+    caller's autocast (:func:`~lossbook.gradient_penalty`), a list of parameters
+    (:func:`~lossbook.l1_penalty`). While autocast is enabled for the first tensor's
+    device, float16/bfloat16 tensors become float32 (a differentiable cast); otherwise
+    the tensors are returned unchanged.
+    """
+    tensors = list(tensors)
+    if not tensors or not autocast_enabled(tensors[0].device.type):
+        return tensors
+    return [t.float() if t.dtype in _LOW_PRECISION else t for t in tensors]
 
 
 def float32_under_autocast(fn: F_) -> F_:

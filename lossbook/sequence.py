@@ -454,8 +454,9 @@ def ctc(
     all ``T`` frames and the lattice is as wide as ``targets`` -- ``(N, S)``,
     or ``ΣS_n`` for concatenated targets: pass padded targets to a compiled
     ``ctc``. The result is the same; the value checks (lengths, label range)
-    are skipped, as for every compiled loss. The time loop is unrolled into
-    the graph, so the first call compiles for a while at large ``T``.
+    are skipped, as for every compiled loss. The two time loops (``α`` and ``β̂``)
+    are custom operators (``torch.library.custom_op``), each one opaque call in
+    the graph, so compiling does not grow with ``T``.
 
     Equals ``torch.nn.functional.ctc_loss`` (values, and gradients through
     ``log_softmax``) for every argument; unbatched ``(T, C)`` input is not
