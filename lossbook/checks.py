@@ -42,7 +42,7 @@ import functools
 import math
 import numbers
 from collections.abc import Callable, Sequence
-from typing import Literal, TypeVar, get_args
+from typing import Literal, TypeVar, get_args, overload
 
 import numpy as np
 import torch
@@ -264,6 +264,30 @@ def _range_text(low: float | None, high: float | None, low_open: bool, high_open
     return "be a finite number"
 
 
+@overload
+def check_scalar(
+    name: str,
+    value: object,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    allow_none: Literal[False] = False,
+    hint: str = "",
+) -> float: ...
+@overload
+def check_scalar(
+    name: str,
+    value: object,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    allow_none: bool,
+    hint: str = "",
+) -> float | None: ...
 def check_scalar(
     name: str,
     value: object,
@@ -361,18 +385,14 @@ def check_weight(
     return value
 
 
-def check_positive(name: str, value: float, *, allow_zero: bool = False) -> float:
+def check_positive(name: str, value: object, *, allow_zero: bool = False) -> float:
     """Raise unless the hyper-parameter is a finite number > 0 (or >= 0): :func:`check_scalar`."""
-    result = check_scalar(name, value, low=0, low_open=not allow_zero)
-    assert result is not None
-    return result
+    return check_scalar(name, value, low=0, low_open=not allow_zero)
 
 
-def check_open_interval(name: str, value: float, low: float, high: float) -> float:
+def check_open_interval(name: str, value: object, low: float, high: float) -> float:
     """Raise unless ``low < value < high``: :func:`check_scalar` with two open bounds."""
-    result = check_scalar(name, value, low=low, high=high, low_open=True, high_open=True)
-    assert result is not None
-    return result
+    return check_scalar(name, value, low=low, high=high, low_open=True, high_open=True)
 
 
 def check_plus_minus_one(name: str, value: Tensor) -> None:
@@ -564,5 +584,6 @@ def float32_under_autocast(fn: F_) -> F_:
     # (torch._dynamo.config.recompile_limit). Shared by thirty losses, this one wrapper's code
     # would fill that after eight and every further loss would run eagerly, with only a
     # logged warning. So each loss gets its own copy, named after it.
-    wrapper.__code__ = wrapper.__code__.replace(co_name=f"{fn.__name__}_under_autocast_policy")
+    name = f"{fn.__name__}_under_autocast_policy"
+    wrapper.__code__ = wrapper.__code__.replace(co_name=name)  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]

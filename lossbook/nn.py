@@ -242,7 +242,7 @@ class QuantileLoss(LossModule):
             regression._quantile_levels(q)
             self.q = list(q)
         else:
-            self.q = check_open_interval("q", q, 0.0, 1.0)  # type: ignore[arg-type]
+            self.q = check_open_interval("q", q, 0.0, 1.0)
         self.crossing_penalty = check_scalar(
             "crossing_penalty", crossing_penalty, low=0, allow_none=True
         )

@@ -35,6 +35,7 @@ Params = nn.Module | Tensor | Iterable[Tensor]
 
 def _as_tensor_list(params: object) -> list[Tensor]:
     """Turn a module, a tensor or an iterable of tensors into a validated list (read once)."""
+    tensors: list[Tensor]
     if isinstance(params, nn.Module):
         tensors = list(params.parameters())
     elif isinstance(params, Tensor):

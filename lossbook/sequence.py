@@ -357,7 +357,8 @@ class _CTCNegLogLikelihood(torch.autograd.Function):
                 "lossbook.ctc supports first derivatives only: double backward "
                 "(create_graph=True through the CTC loss) is not implemented"
             )
-        log_probs, alpha, l_prime, skip, end_mask, last_frame, nll, zeroed = ctx.saved_tensors
+        saved = ctx.saved_tensors  # type: ignore[attr-defined]
+        log_probs, alpha, l_prime, skip, end_mask, last_frame, nll, zeroed = saved
         num_frames = alpha.shape[0]
         index = l_prime.unsqueeze(0).expand(num_frames, -1, -1)
         emit = log_probs[:num_frames].gather(2, index)  # log y_t(l'_s), as in the forward

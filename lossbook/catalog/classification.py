@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import torch
 
 from .. import classification as C
 from .profiles import binary_margin_profile, two_class_margin_profile
 from .spec import LossSpec
 
-_MARGIN = dict(variable="margin m (signed logit, > 0 when right)")
+
+class _MarginFields(TypedDict):
+    """The fields these entries share (unpacked into each LossSpec, typed)."""
+
+    variable: str
+
+
+_MARGIN: _MarginFields = {"variable": "margin m (signed logit, > 0 when right)"}
 
 ENTRIES: list[LossSpec] = [
     LossSpec(

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from .. import regression as R
 from .profiles import residual_profile
 from .spec import LossSpec
 
-_REGRESSION = dict(family="regression", problem="regression", variable="residual r = y − ŷ")
+
+class _RegressionFields(TypedDict):
+    """The fields these entries share (unpacked into each LossSpec, typed)."""
+
+    family: str
+    problem: str
+    variable: str
+
+
+_REGRESSION: _RegressionFields = {
+    "family": "regression",
+    "problem": "regression",
+    "variable": "residual r = y − ŷ",
+}
 
 ENTRIES: list[LossSpec] = [
     LossSpec(

@@ -88,7 +88,7 @@ def _map_tensors(value: object, fn: Callable[[Tensor], Tensor]) -> object:
 
 def _leaves(args: list, differentiable: Sequence[int]) -> list[Tensor]:
     """Make the differentiable inputs leaves that require grad; return them."""
-    leaves = []
+    leaves: list[Tensor] = []
     for i in differentiable:
         args[i] = _map_tensors(args[i], lambda t: t.detach().clone().requires_grad_(True))
         leaves.extend(args[i] if isinstance(args[i], (list, tuple)) else [args[i]])
@@ -196,9 +196,11 @@ def check_loss(
         for sign in (1.0, -1.0):
             args = cast(torch.float32)
             for i in differentiable:
-                args[i] = _map_tensors(
-                    args[i], lambda t, s=sign: torch.where(t >= 0, s * extreme, -s * extreme)
-                )
+
+                def push(t: Tensor, s: float = sign) -> Tensor:
+                    return torch.where(t >= 0, s * extreme, -s * extreme)
+
+                args[i] = _map_tensors(args[i], push)
             leaves = _leaves(args, differentiable)
             value = call(args, reductions[0])
             grads = torch.autograd.grad(value.sum(), leaves, allow_unused=True)
