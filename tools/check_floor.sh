@@ -22,7 +22,13 @@ TOOLS=$(grep -E '^(pytest|pytest-xdist|hypothesis|expecttest|ruff|nbformat|setup
 "$PYTHON" -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --upgrade pip
 # The machine-wide pip constraints (if any) are not the project's: ignore them here.
-PIP_CONSTRAINT= "$VENV/bin/python" -m pip install -q "${FLOORS[@]}" $TOOLS
+export PIP_CONSTRAINT=
+# FLOOR_TORCH_INDEX (e.g. PyTorch's CPU index, as the tests workflow sets it) installs torch's
+# CPU build first, instead of PyPI's CUDA wheel and its nvidia packages.
+if [ -n "${FLOOR_TORCH_INDEX:-}" ]; then
+  "$VENV/bin/python" -m pip install -q "${FLOORS[0]}" --index-url "$FLOOR_TORCH_INDEX"
+fi
+"$VENV/bin/python" -m pip install -q "${FLOORS[@]}" $TOOLS
 "$VENV/bin/python" - <<'EOF'
 import sys, numpy, torch, matplotlib
 print(f"floor environment: Python {sys.version.split()[0]}, torch {torch.__version__}, "
