@@ -13,6 +13,34 @@ os.environ["LOSSBOOK_WIDGETS"] = "static"
 # when pytest-xdist runs two notebooks at once on two cores.
 os.environ["OMP_NUM_THREADS"] = "1"
 
+#: Test files (under tests/) that check the chapters rather than the package.
+NOTEBOOK_TESTS = {"test_notebooks.py", "test_notebook_tags.py", "test_frames.py"}
+#: Test files that need the built site, a browser or a fresh environment per chapter.
+SITE_TESTS = {"test_jupyterlab.py", "test_colab.py"}
+
+
+def kind_of(path: str) -> str:
+    """``package``, ``notebook`` or ``site``: the marker a test collected from ``path`` gets."""
+    name = os.path.basename(path)
+    if name.endswith(".ipynb") or name in NOTEBOOK_TESTS:
+        return "notebook"
+    if name.startswith("test_site") or name in SITE_TESTS:
+        return "site"
+    return "package"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test by what it checks (``pytest -m package``, see docs/CONTRIBUTING.md).
+
+    Applied by path, so no test file names its own marker: book/*.ipynb (strict nbval) and the
+    notebook-convention tests are ``notebook``; the browser, JupyterLab and Colab tests are
+    ``site``; everything else (the package, its docs, lint, the workflows) is ``package``.
+    """
+    import pytest
+
+    for item in items:
+        item.add_marker(getattr(pytest.mark, kind_of(str(item.path))))
+
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """Report the book's own cost: each notebook's execution time, and lossbook's import time.

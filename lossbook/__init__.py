@@ -95,6 +95,7 @@ __version__ = "0.1.0"  # the one source: pyproject.toml reads it (dynamic versio
 TOOLS = (
     "catalog",
     "checks",
+    "compiled",
     "curves",
     "guide",
     "landscape",

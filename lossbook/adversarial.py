@@ -39,6 +39,7 @@ from .checks import (
     check_reduction,
     check_same_device,
     check_tensor,
+    float32_if_autocast,
     float32_under_autocast,
     reduce,
     safe_sqrt,
@@ -255,6 +256,9 @@ def gradient_penalty(
     with torch.enable_grad():  # works inside torch.no_grad() too
         grad = _input_gradients(critic, x_hat)
         # Per-sample L2 norm over every non-batch dimension.
+        # The package's autocast policy: the penalty is computed in float32. (Not with the
+        # decorator: the critic must keep running under the caller's autocast.)
+        (grad,) = float32_if_autocast([grad])
         grad_norm = safe_sqrt(grad.reshape(n, -1).square().sum(dim=1))  # (N,)
         penalty = weight * (grad_norm - 1.0).square()
     return reduce(penalty, reduction)

@@ -24,7 +24,8 @@ dtypes), labels (:func:`check_class_indices`, :func:`check_binary_labels`,
 hyper-parameters (:func:`check_scalar`, :func:`check_flag`, :func:`check_int`,
 :func:`check_weight`), the one reduction every loss applies last
 (:func:`check_reduction` up front, :func:`reduce` at the end), the safe square
-root (:func:`safe_sqrt`) and the autocast policy (:func:`float32_under_autocast`).
+root (:func:`safe_sqrt`) and the autocast policy (:func:`float32_under_autocast`,
+:func:`float32_if_autocast`).
 
 NaN policy: NaN *values* are not an error. They propagate to the result, as in
 ``torch.nn.functional`` (a NaN in, a NaN out), so a diverging training run is
@@ -41,7 +42,7 @@ import functools
 import math
 import numbers
 from collections.abc import Callable, Sequence
-from typing import Literal, TypeVar, get_args
+from typing import Literal, TypeVar, get_args, overload
 
 import numpy as np
 import torch
@@ -263,6 +264,30 @@ def _range_text(low: float | None, high: float | None, low_open: bool, high_open
     return "be a finite number"
 
 
+@overload
+def check_scalar(
+    name: str,
+    value: object,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    allow_none: Literal[False] = False,
+    hint: str = "",
+) -> float: ...
+@overload
+def check_scalar(
+    name: str,
+    value: object,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    allow_none: bool,
+    hint: str = "",
+) -> float | None: ...
 def check_scalar(
     name: str,
     value: object,
@@ -386,7 +411,7 @@ def check_weight(
 
 
 def check_positive(
-    name: str, value: float, *, allow_zero: bool = False, allow_0d_tensor: bool = False
+    name: str, value: object, *, allow_zero: bool = False, allow_0d_tensor: bool = False
 ) -> float:
     """Raise unless the hyper-parameter is a finite number > 0 (or >= 0): :func:`check_scalar`."""
     result = check_scalar(
@@ -396,11 +421,9 @@ def check_positive(
     return result
 
 
-def check_open_interval(name: str, value: float, low: float, high: float) -> float:
+def check_open_interval(name: str, value: object, low: float, high: float) -> float:
     """Raise unless ``low < value < high``: :func:`check_scalar` with two open bounds."""
-    result = check_scalar(name, value, low=low, high=high, low_open=True, high_open=True)
-    assert result is not None
-    return result
+    return check_scalar(name, value, low=low, high=high, low_open=True, high_open=True)
 
 
 def check_plus_minus_one(name: str, value: Tensor) -> None:
@@ -494,6 +517,16 @@ def reduce(loss: Tensor, reduction: Reduction, *, mean_weights: Tensor | None = 
     return loss
 
 
+def upstream_gradient(grad_output: Tensor, reduction: Reduction, numel: int) -> Tensor:
+    """The backward of :func:`reduce` without weights: the gradient reaching each element's loss.
+
+    ``g/N`` for a mean over ``N = numel`` elements, ``g`` otherwise (for ``"none"``,
+    ``grad_output`` already has one entry per element). The closed-form backward passes
+    of :mod:`lossbook.regression` and :mod:`lossbook.classification` start from it.
+    """
+    return grad_output / numel if reduction == "mean" else grad_output
+
+
 def weighted_reduce(loss: Tensor, weight: Tensor | None, reduction: Reduction) -> Tensor:
     """Multiply by an optional element-wise ``weight`` (same shape), then reduce."""
     if weight is not None:
@@ -558,6 +591,21 @@ def _upcast(value: object) -> object:
     return value
 
 
+def float32_if_autocast(tensors: Sequence[Tensor]) -> list[Tensor]:
+    """The autocast policy of :func:`float32_under_autocast`, applied to tensors in a body.
+
+    For code the decorator cannot wrap: a penalty whose critic must keep running under the
+    caller's autocast (:func:`~lossbook.gradient_penalty`), a list of parameters
+    (:func:`~lossbook.l1_penalty`). While autocast is enabled for the first tensor's
+    device, float16/bfloat16 tensors become float32 (a differentiable cast); otherwise
+    the tensors are returned unchanged.
+    """
+    tensors = list(tensors)
+    if not tensors or not autocast_enabled(tensors[0].device.type):
+        return tensors
+    return [t.float() if t.dtype in _LOW_PRECISION else t for t in tensors]
+
+
 def float32_under_autocast(fn: F_) -> F_:
     """Decorate a loss so that under ``torch.autocast`` it computes and returns float32.
 
@@ -585,5 +633,6 @@ def float32_under_autocast(fn: F_) -> F_:
     # (torch._dynamo.config.recompile_limit). Shared by thirty losses, this one wrapper's code
     # would fill that after eight and every further loss would run eagerly, with only a
     # logged warning. So each loss gets its own copy, named after it.
-    wrapper.__code__ = wrapper.__code__.replace(co_name=f"{fn.__name__}_under_autocast_policy")
+    name = f"{fn.__name__}_under_autocast_policy"
+    wrapper.__code__ = wrapper.__code__.replace(co_name=name)  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]

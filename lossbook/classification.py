@@ -46,6 +46,7 @@ from .checks import (
     float32_under_autocast,
     reduce,
 )
+from .checks import upstream_gradient as _upstream
 
 __all__ = [
     "binary_cross_entropy",
@@ -336,11 +337,6 @@ def _log_clamped(p: Tensor, *, one_minus: bool = False) -> Tensor:
     safe = torch.where(at_pole, torch.full_like(p, 0.5), p)
     log = torch.log1p(-safe) if one_minus else torch.log(safe)
     return torch.where(at_pole, torch.full_like(p, -100.0), log).clamp(min=-100.0)
-
-
-def _upstream(grad_output: Tensor, reduction: Reduction, numel: int) -> Tensor:
-    """The gradient reaching each element's loss: ``g/N`` for a mean, ``g`` otherwise."""
-    return grad_output / numel if reduction == "mean" else grad_output
 
 
 def _softplus(x: Tensor) -> Tensor:

@@ -71,7 +71,7 @@ class CompiledLoss:
             return self.fn(*args, **kwargs)
         try:
             if self._compiled is None:
-                self._compiled = torch.compile(self.fn, **self.compile_options)
+                self._compiled = torch.compile(self.fn, **self.compile_options)  # type: ignore[call-overload]
             return self._compiled(*args, **kwargs)
         except Exception as error:
             # The eager loss decides whose error it is: if it raises too, the input is

@@ -818,7 +818,7 @@ def diagnose(
     return decide(features(prepared))
 
 
-diagnose.__doc__ = diagnose.__doc__.format(**THRESHOLDS)
+diagnose.__doc__ = (diagnose.__doc__ or "").format(**THRESHOLDS)
 
 
 # --- reading the logs that training libraries write ---------------------------------------------

@@ -27,6 +27,12 @@ ranks, and the factor cancels: every rank ends with the single-process gradient
 of ``L`` on the global batch. (``torch.distributed.nn.functional.all_gather``
 follows the same convention.)
 
+What the three losses give with ``gather=True`` (one description, for each of them):
+every rank gets the loss of the concatenated global batch (``reduction="none"``: every
+rank's rows, in rank order), and its embeddings get ``W`` times their rows of that loss's
+gradient, which ``DistributedDataParallel``'s averaging over the ``W`` ranks turns into
+the single-process gradient.
+
 Every rank must make the same calls in the same order, forward and backward:
 a rank that skips a ``backward()`` leaves the others waiting in the all-reduce.
 """

@@ -617,6 +617,27 @@ def _cosine_logits(a: Tensor, b: Tensor, temperature: float) -> Tensor:
     return F.normalize(a, dim=-1) @ F.normalize(b, dim=-1).T / temperature
 
 
+def _check_gather(gather: object) -> bool:
+    """The contrastive losses' ``gather`` flag; ``True`` needs a process group (checked first)."""
+    if check_flag("gather", gather):
+        require_process_group()
+        return True
+    return False
+
+
+def _global_batch(gather: bool, *local: Tensor) -> tuple[list[Tensor], int]:
+    """The rows a contrastive loss contrasts with, and where this process's rows start.
+
+    Without ``gather``: the local tensors themselves, from row 0. With it: each tensor's
+    global batch (every process's rows in process order, gathered with their gradients;
+    :func:`~lossbook.distributed.gather_batch`) and the first row of this process's slice.
+    """
+    if not gather:
+        return list(local), 0
+    gathered, local_rows = gather_batch(*local)
+    return list(gathered), local_rows.start
+
+
 @float32_under_autocast
 def info_nce(
     query: Tensor,
@@ -667,16 +688,11 @@ def info_nce(
         temperature: ``τ > 0``.
         negatives: optional ``(M, D)`` negatives shared by every query.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (shape ``(N,)``).
-        gather: inside a ``torch.distributed`` process group of ``W``
-            processes, contrast this process's rows with the whole global batch
-            (every process's rows, gathered with their gradients; see
-            :mod:`lossbook.distributed`). Every process gets the loss of the
-            concatenated global batch (``"none"``: all its rows, in process
-            order), and its embeddings get ``W`` times their rows of that loss's
-            gradient, which ``DistributedDataParallel``'s averaging over the
-            ``W`` processes turns into the single-process gradient.
-            With ``negatives`` (the same queue on every process) only the
-            losses are gathered: the other keys are not candidates anyway.
+        gather: contrast this process's rows with the global batch of a
+            ``torch.distributed`` process group (see :mod:`lossbook.distributed`
+            for what every process gets). With ``negatives`` (the same queue on
+            every process) only the losses are gathered: the other keys are not
+            candidates anyway.
 
     Example: two orthogonal queries, each key equal to its query, ``τ = 1``.
     Each row's logits are ``(1, 0)`` with the positive first, so each loss is
@@ -694,14 +710,11 @@ def info_nce(
     check_batch_size("query", query, "key", key)
     check_positive("temperature", temperature)
     check_reduction(reduction)
-    if check_flag("gather", gather):
-        require_process_group()
+    gather = _check_gather(gather)
 
     if negatives is None:
-        keys, first = key, 0  # the candidates: this batch's keys ...
-        if gather:  # ... or the global batch's, this process's from column `first` on
-            (keys,), local_rows = gather_batch(key)
-            first = local_rows.start
+        # the candidates: this batch's keys, or the global batch's (this process's from `first`)
+        (keys,), first = _global_batch(gather, key)
         logits = _cosine_logits(query, keys, temperature)  # (N, N_keys), positives on a diagonal
         log_probs = F.log_softmax(logits, dim=1)
         loss = -log_probs.diagonal(first)
@@ -751,25 +764,18 @@ def clip_loss(
         temperature: ``τ > 0``.
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (shape ``(N,)``:
             the average of pair ``i``'s two cross-entropies).
-        gather: inside a ``torch.distributed`` process group of ``W``
-            processes, contrast this process's pairs with the whole global batch
-            (every process's rows, gathered with their gradients; see
-            :mod:`lossbook.distributed`). Every process gets the loss of the
-            concatenated global batch (``"none"``: all its rows, in process
-            order), and its embeddings get ``W`` times their rows of that loss's
-            gradient, which ``DistributedDataParallel``'s averaging over the
-            ``W`` processes turns into the single-process gradient.
+        gather: contrast this process's pairs with the global batch of a
+            ``torch.distributed`` process group (see :mod:`lossbook.distributed`
+            for what every process gets).
     """
     _check_embeddings(("image_emb", image_emb), ("text_emb", text_emb))
     check_batch_size("image_emb", image_emb, "text_emb", text_emb)
     check_positive("temperature", temperature)
     check_reduction(reduction)
-    if check_flag("gather", gather):
-        require_process_group()
+    if _check_gather(gather):
         # this process's pairs against the global batch: image i picks among all texts, text i
         # among all images; the true partners sit on a diagonal from column `first` on
-        (images, texts), local_rows = gather_batch(image_emb, text_emb)
-        first = local_rows.start
+        (images, texts), first = _global_batch(True, image_emb, text_emb)
         image_logits = _cosine_logits(image_emb, texts, temperature)  # (N, N_global)
         text_logits = _cosine_logits(text_emb, images, temperature)  # (N, N_global)
         image_to_text = -F.log_softmax(image_logits, dim=1).diagonal(first)
@@ -844,28 +850,23 @@ def nt_xent(
         reduction: ``"mean"`` (default, over all ``2N`` anchors), ``"sum"`` or
             ``"none"``: shape ``(2N,)``, **the view-1 anchors first**
             (entry ``i`` is ``z1[i]``'s loss, entry ``N + i`` is ``z2[i]``'s).
-        gather: inside a ``torch.distributed`` process group of ``W``
-            processes, contrast this process's rows with the whole global batch
-            (every process's rows, gathered with their gradients; see
-            :mod:`lossbook.distributed`). Every process gets the loss of the
-            concatenated global batch (``"none"``: ``2 N_global``, the view-1
-            anchors of every process first), and its embeddings get ``W`` times their rows of that loss's
-            gradient, which ``DistributedDataParallel``'s averaging over the
-            ``W`` processes turns into the single-process gradient.
+        gather: contrast this process's rows with the global batch of a
+            ``torch.distributed`` process group (see :mod:`lossbook.distributed`
+            for what every process gets; ``"none"`` gives ``2 N_global`` losses,
+            the view-1 anchors of every process first).
     """
     _check_embeddings(("z1", z1), ("z2", z2))
     check_batch_size("z1", z1, "z2", z2)
     check_positive("temperature", temperature)
     check_reduction(reduction)
-    if check_flag("gather", gather):
-        require_process_group()
+    gather = _check_gather(gather)
 
     n = z1.shape[0]
     anchors = torch.cat([z1, z2])  # (2N, D): rows 0..N-1 view 1, rows N..2N-1 view 2
-    views, first, n_all = anchors, 0, n  # the candidates z_k: these 2N views ...
-    if gather:  # ... or the global batch's 2·N_all, this process's from row `first` of each view
-        (z1_all, z2_all), local_rows = gather_batch(z1, z2)
-        views, first, n_all = torch.cat([z1_all, z2_all]), local_rows.start, z1_all.shape[0]
+    # the candidates z_k: these 2N views, or the global batch's 2·N_all (this process's from
+    # row `first` of each view)
+    (z1_all, z2_all), first = _global_batch(gather, z1, z2)
+    views, n_all = (anchors, n) if not gather else (torch.cat([z1_all, z2_all]), z1_all.shape[0])
     logits = _cosine_logits(anchors, views, temperature)  # s(z_i, z_k)/τ, (2N, 2N_all)
     # each anchor's own row among the views (row i itself without gather)
     own = torch.arange(n, device=views.device) + first

@@ -20,6 +20,7 @@ from itertools import cycle
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+from cycler import cycler
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every
 # common form of colour-vision deficiency.
@@ -45,7 +46,7 @@ BOOK_STYLE: dict[str, object] = {
     "grid.alpha": 0.3,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": mpl.cycler(color=PALETTE[:6], linestyle=LINESTYLES),
+    "axes.prop_cycle": cycler(color=PALETTE[:6], linestyle=LINESTYLES),
     "legend.frameon": False,
     "font.size": 10,
     "lines.linewidth": 2.0,
@@ -55,7 +56,7 @@ BOOK_STYLE: dict[str, object] = {
 
 def use_book_style() -> None:
     """Apply the book's figure style to matplotlib globally."""
-    mpl.rcParams.update(BOOK_STYLE)
+    mpl.rcParams.update(BOOK_STYLE)  # type: ignore[arg-type]
 
 
 def styles() -> Iterator[dict[str, object]]:
@@ -124,7 +125,7 @@ def strip_docstrings(source: str) -> str:
             and isinstance(first.value.value, str)
         ):
             continue
-        start, end = first.lineno - 1, first.end_lineno - 1
+        start, end = first.lineno - 1, (first.end_lineno or first.lineno) - 1
         if start <= node.lineno - 1 or lines[start][: first.col_offset].strip():
             continue  # a docstring on the `def` line itself: leave that line alone
         if len(node.body) == 1:

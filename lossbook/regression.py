@@ -37,6 +37,7 @@ from .checks import (
     float32_under_autocast,
     reduce,
 )
+from .checks import upstream_gradient as _upstream
 
 __all__ = [
     "crps_gaussian",
@@ -49,14 +50,6 @@ __all__ = [
     "quantile",
     "smooth_l1",
 ]
-
-
-def _upstream(grad_output: Tensor, reduction: Reduction, numel: int) -> Tensor:
-    """The gradient reaching each element's loss: ``g/N`` for a mean, ``g`` otherwise.
-
-    For ``"none"`` ``grad_output`` already has one entry per element.
-    """
-    return grad_output / numel if reduction == "mean" else grad_output
 
 
 # --------------------------------------------------------------------------- backward

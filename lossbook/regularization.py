@@ -24,10 +24,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import torch
 from torch import Tensor, nn
 
-from .checks import autocast_enabled, check_positive
+from .checks import check_positive, float32_if_autocast
 
 __all__ = ["elastic_net_penalty", "l1_penalty", "l2_penalty"]
 
@@ -36,6 +35,7 @@ Params = nn.Module | Tensor | Iterable[Tensor]
 
 def _as_tensor_list(params: object) -> list[Tensor]:
     """Turn a module, a tensor or an iterable of tensors into a validated list (read once)."""
+    tensors: list[Tensor]
     if isinstance(params, nn.Module):
         tensors = list(params.parameters())
     elif isinstance(params, Tensor):
@@ -69,10 +69,7 @@ def _as_tensor_list(params: object) -> list[Tensor]:
         raise ValueError(
             f"all params must be on the same device, got {sorted(str(d) for d in devices)}"
         )
-    if autocast_enabled(tensors[0].device.type):
-        # the package's autocast policy (checks.float32_under_autocast): float32 inside
-        tensors = [t.float() if t.dtype in (torch.float16, torch.bfloat16) else t for t in tensors]
-    return tensors
+    return float32_if_autocast(tensors)  # the package's autocast policy
 
 
 def _l1(tensors: list[Tensor]) -> Tensor:

@@ -275,9 +275,16 @@ def _beta_recursion(emit: Tensor, skip: Tensor, end_mask: Tensor, last_frame: Te
 # The two time loops as custom operators: each is one opaque call in a torch.compile graph,
 # where the plain functions would be unrolled into T steps (minutes of compiling at T = 200).
 # Eager calls run the functions above unchanged; the "fake" versions tell the compiler the
-# shape of the result without computing it.
-_alpha_op = torch.library.custom_op("lossbook::ctc_alpha", mutates_args=())(_alpha_recursion)
-_beta_op = torch.library.custom_op("lossbook::ctc_beta", mutates_args=())(_beta_recursion)
+# shape of the result without computing it. The schemas are written out: torch 2.4 (the
+# floor) cannot infer them from this module's postponed (string) annotations.
+_alpha_op = torch.library.custom_op(
+    "lossbook::ctc_alpha", mutates_args=(), schema="(Tensor emit, Tensor skip) -> Tensor"
+)(_alpha_recursion)
+_beta_op = torch.library.custom_op(
+    "lossbook::ctc_beta",
+    mutates_args=(),
+    schema="(Tensor emit, Tensor skip, Tensor end_mask, Tensor last_frame) -> Tensor",
+)(_beta_recursion)
 
 
 @_alpha_op.register_fake
@@ -350,7 +357,8 @@ class _CTCNegLogLikelihood(torch.autograd.Function):
                 "lossbook.ctc supports first derivatives only: double backward "
                 "(create_graph=True through the CTC loss) is not implemented"
             )
-        log_probs, alpha, l_prime, skip, end_mask, last_frame, nll, zeroed = ctx.saved_tensors
+        saved = ctx.saved_tensors  # type: ignore[attr-defined]
+        log_probs, alpha, l_prime, skip, end_mask, last_frame, nll, zeroed = saved
         num_frames = alpha.shape[0]
         index = l_prime.unsqueeze(0).expand(num_frames, -1, -1)
         emit = log_probs[:num_frames].gather(2, index)  # log y_t(l'_s), as in the forward
@@ -447,8 +455,9 @@ def ctc(
     all ``T`` frames and the lattice is as wide as ``targets`` -- ``(N, S)``,
     or ``ΣS_n`` for concatenated targets: pass padded targets to a compiled
     ``ctc``. The result is the same; the value checks (lengths, label range)
-    are skipped, as for every compiled loss. The time loop is unrolled into
-    the graph, so the first call compiles for a while at large ``T``.
+    are skipped, as for every compiled loss. The two time loops (``α`` and ``β̂``)
+    are custom operators (``torch.library.custom_op``), each one opaque call in
+    the graph, so compiling does not grow with ``T``.
 
     Equals ``torch.nn.functional.ctc_loss`` (values, and gradients through
     ``log_softmax``) for every argument; unbatched ``(T, C)`` input is not

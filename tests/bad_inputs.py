@@ -151,6 +151,13 @@ RULES: list[BadInput] = [
     ),
     BadInput(
         "shape",
+        "a weight that would enlarge the loss by broadcasting ((N, 1) against (N,) logits)",
+        lambda: lb.binary_cross_entropy_with_logits(_z(4), _z(4), weight=torch.ones(4, 1)),
+        ValueError,
+        r"^weight must have shape \(4,\) or one that broadcasts to it \(one weight per element\), got \(4, 1\)$",
+    ),
+    BadInput(
+        "shape",
         "class weights of the wrong length",
         lambda: lb.cross_entropy(_z(4, 3), _long(0, 1, 2, 0), weight=torch.ones(2)),
         ValueError,
@@ -299,6 +306,13 @@ RULES: list[BadInput] = [
         lambda: lb.hinge(_z(4), _long(0, 1, 1, 0)),
         ValueError,
         r"^target must hold labels in \{-1, \+1\}, found values \[0, 1\] \(convert \{0, 1\} labels with 2 \* y - 1\)$",
+    ),
+    BadInput(
+        "labels",
+        "labels outside {0, 1} and {-1, +1} given to a margin loss (no conversion hint)",
+        lambda: lb.hinge(_z(4), _long(0, 2, 1, 0)),
+        ValueError,
+        r"^target must hold labels in \{-1, \+1\}, found values \[0, 1, 2\]$",
     ),
     BadInput(
         "labels",

@@ -35,6 +35,45 @@ def test_module_equals_function(loss, device):
         torch.testing.assert_close(module(*ex.args, **ex.kwargs), want, rtol=0, atol=0)
 
 
+def keyword_inputs(cls):
+    """The keyword arguments of ``forward``: per-batch inputs (``negatives``, ``kl``...)."""
+    return {
+        p.name
+        for p in inspect.signature(cls.forward).parameters.values()
+        if p.kind is p.KEYWORD_ONLY
+    }
+
+
+@pytest.mark.parametrize("loss", list(CATALOG))
+def test_signature_is_the_functions(loss):
+    """``__init__`` takes the function's hyper-parameters with its defaults; the function's
+    other keyword arguments are inputs that change with every batch, given to ``forward``."""
+    _, cls = BY_FUNCTION[loss]
+    function = {
+        p.name: p.default
+        for p in inspect.signature(CATALOG[loss].fn).parameters.values()
+        if p.kind is p.KEYWORD_ONLY
+    }
+    init = {
+        p.name: p.default
+        for p in inspect.signature(cls).parameters.values()
+        if p.kind is p.KEYWORD_ONLY and p.name != "compile"
+    }
+    assert list(init) == list(cls.settings)
+    assert init == {name: function[name] for name in init}
+    assert set(init) | keyword_inputs(cls) == set(function)
+    assert not set(init) & keyword_inputs(cls)
+    assert inspect.signature(cls).parameters["compile"].default is False
+    assert "def __init__" in inspect.getsource(cls) or not cls.settings
+    assert "Args:" in (cls.__doc__ or "") and "Shapes:" in cls.__doc__
+
+
+def test_huber_signature_shows_delta():
+    parameters = inspect.signature(lb.nn.HuberLoss).parameters
+    assert parameters["delta"].default == 1.0
+    assert parameters["delta"].kind is inspect.Parameter.KEYWORD_ONLY
+
+
 @pytest.mark.parametrize("loss", list(CATALOG))
 def test_repr_shows_every_setting(loss):
     name, cls = BY_FUNCTION[loss]
@@ -44,6 +83,33 @@ def test_repr_shows_every_setting(loss):
     for setting in inspect.signature(CATALOG[loss].fn).parameters.values():
         if setting.kind is setting.KEYWORD_ONLY and setting.name not in given_at_call:
             assert f"{setting.name}=" in shown
+
+
+@pytest.mark.parametrize("loss", list(CATALOG))
+def test_construction_leaves_the_global_random_state_alone(loss):
+    """Issue 26: constructing GradientPenalty used to reset the global seed (a dry call on
+    example inputs). Construction now draws nothing: the RNG state is unchanged."""
+    _, cls = BY_FUNCTION[loss]
+    torch.manual_seed(1)
+    before = torch.random.get_rng_state()
+    cls()
+    cls(**dict(CATALOG[loss].example_params))
+    assert torch.equal(torch.random.get_rng_state(), before)
+    torch.manual_seed(2)
+    expected = torch.rand(3)
+    torch.manual_seed(2)
+    cls()
+    assert torch.equal(torch.rand(3), expected)
+
+
+@pytest.mark.parametrize("loss", list(CATALOG))
+def test_a_setting_given_at_call_time_is_an_error(loss):
+    _, cls = BY_FUNCTION[loss]
+    module = cls()
+    ex = example_inputs(loss, 4)
+    for setting in cls.settings:
+        with pytest.raises(TypeError, match=rf"unexpected keyword argument '{setting}'"):
+            module(*ex.args, **ex.kwargs, **{setting: getattr(module, setting)})
 
 
 FLOATS = [
@@ -76,12 +142,22 @@ def test_construction_validates_reduction_flags_and_unknown_settings():
         )  # no call-time override
     with pytest.raises(ValueError, match=r"^q must lie in the open interval \(0\.0, 1\.0\)"):
         lb.nn.QuantileLoss(q=1.5)
+    with pytest.raises(ValueError, match=r"^q must hold strictly increasing quantile levels"):
+        lb.nn.QuantileLoss(q=[0.9, 0.1])
+    with pytest.raises(TypeError, match=r"^weight must be a torch\.Tensor"):
+        lb.nn.CrossEntropyLoss(weight=[1.0, 2.0])
+    with pytest.raises(TypeError, match=r"^compile must be a bool"):
+        lb.nn.MSELoss(compile="yes")
 
 
 def test_tensor_settings_are_buffers_that_move_with_the_module():
     module = lb.nn.CrossEntropyLoss(weight=torch.tensor([1.0, 2.0, 3.0]))
     assert "weight" in dict(module.named_buffers())
     assert "weight" in module.state_dict()
+    assert (
+        lb.nn.SoftmaxFocalLoss(alpha=torch.ones(3)).to(torch.float64).alpha.dtype == torch.float64
+    )
+    assert "q" in dict(lb.nn.QuantileLoss(q=torch.tensor([0.1, 0.9])).named_buffers())
     module = module.to(torch.float64)
     assert module.weight.dtype == torch.float64
     meta = lb.nn.BCEWithLogitsLoss(pos_weight=torch.ones(3)).to("meta")

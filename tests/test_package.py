@@ -24,8 +24,11 @@ def test_tools_are_attributes_and_import_lossbook_stays_light():
         " 'lossbook.catalog', 'lossbook.guide', 'lossbook.curves', 'lossbook.landscape')"
         " if m in sys.modules]\n"
         "assert not heavy, heavy\n"
-        "for tool in ('catalog', 'guide', 'curves', 'landscape', 'checks', 'nn', 'testing'):\n"
+        "assert 'lossbook.compiled' not in sys.modules\n"
+        "tools = ('catalog', 'guide', 'curves', 'landscape', 'checks', 'nn', 'testing', 'compiled')\n"
+        "for tool in tools:\n"
         "    assert getattr(lossbook, tool).__name__ == 'lossbook.' + tool\n"
+        "assert type(lossbook.compiled.huber).__name__ == 'CompiledLoss'  # issue 26, item 2\n"
         "assert 'matplotlib' not in sys.modules\n"
         "print('ok')\n"
     )

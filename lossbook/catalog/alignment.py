@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypedDict
 
 import torch
 from torch import Tensor
@@ -101,7 +102,13 @@ def _avg_logp_margin_profile(fn: Callable[..., Tensor]) -> Callable[..., Tensor]
     return profile
 
 
-_ALIGNMENT = dict(family="alignment")
+class _AlignmentFields(TypedDict):
+    """The fields these entries share (unpacked into each LossSpec, typed)."""
+
+    family: str
+
+
+_ALIGNMENT: _AlignmentFields = {"family": "alignment"}
 _IMPLICIT_MARGIN = "implicit-reward margin h = log(π_θ/π_ref)(y_w) − log(π_θ/π_ref)(y_l)"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import torch
 from torch import Tensor
 
@@ -34,7 +36,13 @@ def _brier_profile(p: Tensor) -> Tensor:
     return C.brier(probs, torch.ones(p.shape[0], dtype=torch.long), reduction="none")
 
 
-_MARGIN = dict(variable="margin m (signed logit, > 0 when right)")
+class _MarginFields(TypedDict):
+    """The fields these entries share (unpacked into each LossSpec, typed)."""
+
+    variable: str
+
+
+_MARGIN: _MarginFields = {"variable": "margin m (signed logit, > 0 when right)"}
 
 ENTRIES: list[LossSpec] = [
     LossSpec(

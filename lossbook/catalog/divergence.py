@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import torch
 from torch import Tensor
@@ -13,7 +14,7 @@ from .spec import LossSpec
 
 def _bernoulli_kl_profile(p_ref: float) -> Callable[..., Tensor]:
     # KL(P ‖ Q) for two outcomes, reference P = (p_ref, 1 − p_ref), model Q = (q, 1 − q).
-    def profile(q: Tensor, **params: float) -> Tensor:
+    def profile(q: Tensor, **params: Any) -> Tensor:
         p = torch.tensor([p_ref, 1.0 - p_ref], dtype=q.dtype, device=q.device)
         return DV.kl_divergence(
             p.expand(*q.shape, 2), torch.stack([q, 1.0 - q], dim=-1), reduction="none", **params

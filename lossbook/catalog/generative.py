@@ -3,6 +3,9 @@ denoising losses of diffusion and flow matching."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import torch
 from torch import Tensor
 
@@ -22,11 +25,15 @@ def _generator_score_profile(s: Tensor, **params: float) -> Tensor:
     return AD.wasserstein_generator(s, reduction="none", **params)
 
 
-def _linear_critic_slope_profile(a: Tensor, **params: float) -> Tensor:
+def _linear_critic(slope: Tensor) -> Callable[[Tensor], Tensor]:
+    return lambda x: slope * x.sum(dim=1)
+
+
+def _linear_critic_slope_profile(a: Tensor, **params: Any) -> Tensor:
     # Critic D(x) = a·x on 1-D samples: its input gradient is a everywhere, its norm |a|.
     one = torch.ones(1, 1, dtype=a.dtype, device=a.device)
     values = [
-        AD.gradient_penalty(lambda x, s=s: s * x.sum(dim=1), one, -one, reduction="none", **params)
+        AD.gradient_penalty(_linear_critic(s), one, -one, reduction="none", **params)
         for s in a.reshape(-1)
     ]
     return torch.cat(values).reshape(a.shape)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TypedDict
 
 import torch
 from torch import Tensor
@@ -24,7 +25,19 @@ def _crps_profile(r: Tensor, **params: float) -> Tensor:
     return R.crps_gaussian(zero, torch.ones_like(r), r, reduction="none", **params)
 
 
-_REGRESSION = dict(family="regression", problem="regression", variable="residual r = y − ŷ")
+class _RegressionFields(TypedDict):
+    """The fields these entries share (unpacked into each LossSpec, typed)."""
+
+    family: str
+    problem: str
+    variable: str
+
+
+_REGRESSION: _RegressionFields = {
+    "family": "regression",
+    "problem": "regression",
+    "variable": "residual r = y − ŷ",
+}
 
 ENTRIES: list[LossSpec] = [
     LossSpec(

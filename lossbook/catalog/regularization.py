@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypedDict
 
 import torch
 from torch import Tensor
@@ -19,14 +20,25 @@ def _weight_profile(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
     return profile
 
 
-_REGULARIZATION = dict(
-    family="regularization",
-    problem="regularization: a penalty on the weights, added to the training loss",
-    variable="a single weight w",
-    domain=(-10.0, 10.0),
-    bounded_below=0.0,
-    symmetric=True,
-)
+class _RegularizationFields(TypedDict):
+    """The fields these entries share (unpacked into each LossSpec, typed)."""
+
+    family: str
+    problem: str
+    variable: str
+    domain: tuple[float, float]
+    bounded_below: float
+    symmetric: bool
+
+
+_REGULARIZATION: _RegularizationFields = {
+    "family": "regularization",
+    "problem": "regularization: a penalty on the weights, added to the training loss",
+    "variable": "a single weight w",
+    "domain": (-10.0, 10.0),
+    "bounded_below": 0.0,
+    "symmetric": True,
+}
 
 
 ENTRIES: list[LossSpec] = [

@@ -59,9 +59,9 @@ class LossSpec:
 
         Values are the signature's defaults unless given in ``params``.
         """
-        values = {**self.defaults, **params}
+        values: dict[str, object] = {**(self.defaults or {}), **params}
         shown = [
-            f"{symbol} = {float(values[name]):g}"
+            f"{symbol} = {float(values[name]):g}"  # type: ignore[arg-type]
             for name, symbol in self.symbols.items()
             if values.get(name) is not None
         ]

@@ -166,7 +166,7 @@ def _map_tensors(value: object, fn: Callable[[Tensor], Tensor]) -> object:
 
 def _leaves(args: list, differentiable: Sequence[int]) -> list[Tensor]:
     """Make the differentiable inputs leaves that require grad; return them."""
-    leaves = []
+    leaves: list[Tensor] = []
     for i in differentiable:
         args[i] = _map_tensors(args[i], lambda t: t.detach().clone().requires_grad_(True))
         leaves.extend(args[i] if isinstance(args[i], (list, tuple)) else [args[i]])

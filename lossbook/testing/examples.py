@@ -709,8 +709,10 @@ def half_precision(
     from ..catalog import CATALOG
 
     fn = CATALOG[name].fn
-    reference = fn(*(ex := example_inputs(name, n, seed=seed)).args, **ex.kwargs).item()
+    ex = example_inputs(name, n, seed=seed)
     half = example_inputs(name, n, seed=seed, dtype=dtype)
+    assert ex is not None and half is not None, f"{name} has no example inputs"
+    reference = fn(*ex.args, **ex.kwargs).item()
     leaves = []
     for i in half.differentiable:
         if isinstance(half.args[i], list):
