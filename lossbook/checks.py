@@ -274,6 +274,7 @@ def check_scalar(
     low_open: bool = False,
     high_open: bool = False,
     allow_none: Literal[False] = False,
+    allow_0d_tensor: bool = False,
     hint: str = "",
 ) -> float: ...
 @overload
@@ -286,6 +287,7 @@ def check_scalar(
     low_open: bool = False,
     high_open: bool = False,
     allow_none: bool,
+    allow_0d_tensor: bool = False,
     hint: str = "",
 ) -> float | None: ...
 def check_scalar(

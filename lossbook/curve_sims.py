@@ -166,11 +166,14 @@ def _run(pattern: str, seed: int, epochs: int) -> tuple[np.ndarray, np.ndarray]:
         model = mlp(2, 32, 32, 2)
     elif pattern == "underfitting":
         model = mlp(2, 2)
-        nn.init.zeros_(model[0].weight)
-        nn.init.zeros_(model[0].bias)
+        first_layer = model[0]
+        assert isinstance(first_layer, nn.Linear)
+        nn.init.zeros_(first_layer.weight)
+        nn.init.zeros_(first_layer.bias)
     else:
         model = mlp(2, 16, 16, 2)
 
+    optimiser: torch.optim.Optimizer
     if pattern == "lr_too_high":
         optimiser = torch.optim.SGD(model.parameters(), lr=30.0)
     elif pattern == "plateau":

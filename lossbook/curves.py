@@ -40,9 +40,10 @@ import csv
 import json
 import math
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -873,12 +874,12 @@ class Log:
     x_train: np.ndarray
     x_val: np.ndarray
 
-    def diagnose(self, **kwargs: object) -> Diagnosis:
+    def diagnose(self, **kwargs: Any) -> Diagnosis:
         """:func:`diagnose` of the two curves (``chance=``, ``floor=`` passed through)."""
         return diagnose(self.train, self.val, val_steps=self.val_steps, **kwargs)
 
 
-def _pick(keys: object, wanted: str | None, conventions: tuple[str, ...], what: str) -> str:
+def _pick(keys: Iterable[str], wanted: str | None, conventions: tuple[str, ...], what: str) -> str:
     names = list(keys)
     if wanted is not None:
         if wanted not in names:

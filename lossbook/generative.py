@@ -82,14 +82,14 @@ def check_schedule(schedule: object) -> str:
     """Raise ``ValueError`` unless ``schedule`` names a forward process in :data:`SCHEDULES`."""
     if schedule not in SCHEDULES:
         raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
-    return schedule  # type: ignore[return-value]
+    return str(schedule)
 
 
 def check_target(target: object) -> str:
     """Raise ``ValueError`` unless ``target`` is one of :data:`TARGETS`."""
     if target not in TARGETS:
         raise ValueError(f"target must be one of {TARGETS}, got {target!r}")
-    return target  # type: ignore[return-value]
+    return str(target)
 
 
 def _check_model(model: object) -> None:

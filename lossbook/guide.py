@@ -525,10 +525,7 @@ def _multiclass(imbalance: bool) -> list[Recommendation]:
         "The softmax negative log-likelihood: convex in the logits, its gradient p - y never "
         "vanishes on a wrong prediction"
     )
-    smoothing = {
-        "see": (_ECE_200_PLAIN, _ECE_200_SMOOTH, _ECE_2000_PLAIN, _ECE_2000_SMOOTH),
-        "claims": _SMOOTHING_CLAIMS,
-    }
+    smoothing_see = (_ECE_200_PLAIN, _ECE_200_SMOOTH, _ECE_2000_PLAIN, _ECE_2000_SMOOTH)
     if not imbalance:
         return [
             Recommendation(
@@ -536,7 +533,8 @@ def _multiclass(imbalance: bool) -> list[Recommendation]:
                 ce_reason + ", and its probabilities are calibrated where the model is not "
                 "over-fitted.",
                 notes=(_SMOOTHING_NOTE,),
-                **smoothing,
+                see=smoothing_see,
+                claims=_SMOOTHING_CLAIMS,
             )
         ]
     return [
@@ -545,7 +543,7 @@ def _multiclass(imbalance: bool) -> list[Recommendation]:
             ce_reason + "; if rare classes are under-predicted, move the decision instead "
             "(chapter 12: a tuned threshold matched a soft-F1 loss).",
             setting="per-class thresholds (or prior correction) tuned on validation data",
-            see=(*_THRESHOLD_IS_ENOUGH, *_POS_WEIGHT_1_W, *smoothing["see"]),
+            see=(*_THRESHOLD_IS_ENOUGH, *_POS_WEIGHT_1_W, *smoothing_see),
             notes=(
                 "Class weights shift the probabilities like a moved threshold, and "
                 "inverse-frequency weights can overshoot as pos_weight did (chapter 2, "
@@ -555,7 +553,7 @@ def _multiclass(imbalance: bool) -> list[Recommendation]:
             claims=(
                 _MATCHED_SOFT_F1,
                 replace(_POS_WEIGHT_CLAIM, says="can overshoot as pos_weight did"),
-                *smoothing["claims"],
+                *_SMOOTHING_CLAIMS,
             ),
         ),
         Recommendation(

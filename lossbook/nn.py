@@ -1465,7 +1465,7 @@ class BrierLoss(LossModule):
         return self.loss(probs, target)
 
 
-_CLS_MODULES: dict[str, type[nn.Module]] = {
+_CLS_MODULES: dict[str, type[LossModule]] = {
     "NLLLoss": NLLLoss,
     "SoftMarginLoss": SoftMarginLoss,
     "MultiLabelSoftMarginLoss": MultiLabelSoftMarginLoss,

@@ -49,13 +49,19 @@ def _hinge_generator_profile(s: Tensor, **params: float) -> Tensor:
     return AD.hinge_gan_generator(s, reduction="none", **params)
 
 
+def _scaled_sum(s: Tensor) -> Callable[[Tensor], Tensor]:
+    """The linear critic ``D(x) = s·Σ_j x_j``."""
+
+    def critic(x: Tensor) -> Tensor:
+        return s * x.sum(dim=1)
+
+    return critic
+
+
 def _r1_linear_critic_profile(a: Tensor, **params: float) -> Tensor:
     # Critic D(x) = a·x on 1-D samples: its input gradient is a, the penalty γ/2 · a².
     one = torch.ones(1, 1, dtype=a.dtype, device=a.device)
-    values = [
-        AD.r1_penalty(lambda x, s=s: s * x.sum(dim=1), one, reduction="none", **params)
-        for s in a.reshape(-1)
-    ]
+    values = [AD.r1_penalty(_scaled_sum(s), one, reduction="none", **params) for s in a.reshape(-1)]
     return torch.cat(values).reshape(a.shape)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypedDict
 
 import torch
 from torch import Tensor
@@ -22,7 +23,13 @@ def _two_item_profile(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
     return profile
 
 
-_RANKING = dict(family="ranking")
+class _RankingFields(TypedDict):
+    """The fields these entries share (unpacked into each LossSpec, typed)."""
+
+    family: str
+
+
+_RANKING: _RankingFields = {"family": "ranking"}
 _MARGIN = "score margin m = s₁ − s₂ of the more relevant of two items (relevance 1 and 0)"
 
 ENTRIES: list[LossSpec] = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import torch
 from torch import Tensor
@@ -13,7 +13,7 @@ from .profiles import residual_profile
 from .spec import LossSpec
 
 
-def _poisson_rate_profile(rate: Tensor, **params: float) -> Tensor:
+def _poisson_rate_profile(rate: Tensor, **params: Any) -> Tensor:
     """ℓ(λ) = λ − 3·log(λ + ε): the Poisson NLL of a rate λ against the count y = 3."""
     target = torch.full_like(rate, 3.0)
     return R.poisson_nll(rate, target, log_input=False, reduction="none", **params)

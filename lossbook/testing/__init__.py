@@ -45,8 +45,9 @@ each input is:
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 from torch import Tensor
@@ -188,10 +189,10 @@ def check_loss(
     *,
     kwargs: dict[str, object] | None = None,
     differentiable: Sequence[int] = (0,),
-    domain: Domain | str | dict[int | str, Domain | str] | None = None,
+    domain: Domain | str | Mapping[Any, Domain | str] | None = None,
     extreme: float = 1e4,
     same_shape: bool = True,
-    mean_from_none: Callable[[Tensor, Sequence[object]], Tensor] | None = None,
+    mean_from_none: Callable[..., Tensor] | None = None,
 ) -> LossReport:
     """Run chapter 12's checks on ``loss`` called as ``loss(*inputs, **kwargs)``.
 
@@ -253,10 +254,11 @@ def check_loss(
     }
 
     def call(args: Sequence[object], reduction: str | None) -> Tensor:
-        extra = {} if reduction is None else {"reduction": reduction}
+        extra: dict[str, object] = {} if reduction is None else {"reduction": reduction}
         for key, (device, state) in generators.items():
-            extra[key] = torch.Generator(device=device)
-            extra[key].set_state(state)
+            fresh = torch.Generator(device=device)
+            fresh.set_state(state)
+            extra[key] = fresh
         return loss(*args, **{**kwargs, **extra})
 
     def cast(dtype: torch.dtype, device: str = "cpu") -> list:
@@ -414,7 +416,7 @@ def _has_tensor(value: object) -> bool:
 
 
 def _resolve_domains(
-    domain: Domain | str | dict[int | str, Domain | str] | None,
+    domain: Domain | str | Mapping[Any, Domain | str] | None,
     differentiable: Sequence[int],
     arg_names: Sequence[str],
     count: int,
@@ -430,7 +432,7 @@ def _resolve_domains(
         raise ValueError(f"domain must be a Domain or one of {sorted(DOMAINS)}, got {value!r}")
 
     declared: dict[int, Domain] = {}
-    if isinstance(domain, dict):
+    if isinstance(domain, Mapping):
         for key, value in domain.items():
             if isinstance(key, str):
                 if key not in arg_names:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 from torch import Tensor
@@ -29,7 +30,7 @@ def _domain(name: str) -> object:
     return DOMAINS[name]
 
 
-def _Domain(*args: object, **kwargs: object) -> object:  # the class, imported late
+def _Domain(*args: Any, **kwargs: Any) -> object:  # the class, imported late
     from . import Domain
 
     return Domain(*args, **kwargs)
@@ -77,11 +78,11 @@ class Example:
     batch_dims: tuple[int, ...] = ()  # per positional arg: the batch dimension (for permutation)
     #: Where each input lives (by position; see :class:`lossbook.testing.Domain`): the
     #: extreme-input check of ``check_loss`` probes the edges of these domains.
-    domains: dict[int, object] = field(default_factory=dict)
+    domains: dict[int, Any] = field(default_factory=dict)
     #: Inputs of any shape are valid (the loss averages each on its own).
     any_shape: bool = False
     #: ``reduction="mean"`` from the ``"none"`` result, where it is not the plain mean.
-    mean_from_none: Callable[[Tensor, list], Tensor] | None = None
+    mean_from_none: Callable[..., Tensor] | None = None
 
 
 def _rand(gen: torch.Generator, *shape: int, dtype: torch.dtype, device) -> Tensor:
@@ -571,7 +572,7 @@ def example_inputs(
 
     builders["lm_loss"] = lm
 
-    def kl() -> Example:
+    def kl_tokens() -> Example:
         logp = -(rnd(n, 3).abs() + 0.5)
         # the log-ratio stays moderate at any scale: a sampled token's ratio is never e^±1e4
         ref = logp.clone() if perfect else logp + 0.5 * _rand(gen, n, 3, dtype=dtype, device=device)
@@ -582,7 +583,7 @@ def example_inputs(
             domains={0: _sampled_logp()},
         )
 
-    builders["kl_estimate"] = kl
+    builders["kl_estimate"] = kl_tokens
 
     def grpo() -> Example | None:
         if perfect:
@@ -651,7 +652,7 @@ def example_inputs(
     def denoising() -> Example:
         x0 = rnd(n, 2)
         # perfect: the x0 target, and a model that knows the clean sample
-        kwargs = {"generator": torch.Generator(device=device).manual_seed(seed)}
+        kwargs: dict[str, object] = {"generator": torch.Generator(device=device).manual_seed(seed)}
         if perfect:
             kwargs["target"] = "x0"
         model = time_model(x0.detach().clone() if perfect else None)
