@@ -11,27 +11,36 @@ its figure change. Search finds a loss by name. Every notebook page links to
 Colab for its own ``.ipynb`` and offers the notebook for download. Every image
 has alt text or a caption, and no page weighs more than 2 MB. Code listings hold
 no raw reStructuredText. On a 390 px phone nothing in the article is clipped:
-what is wider than the screen scrolls inside its own box. axe-core (vendored in
-``tests/vendor``, never fetched) finds no serious or critical accessibility
-violation on any page, at desktop or phone width. The PDF of the book
+what is wider than the screen scrolls inside its own box, and no figure is shrunk
+until its text is under 7 px. axe-core (vendored in ``tests/vendor``, never
+fetched) finds no serious or critical accessibility violation on any page, at
+desktop width in the light and the dark theme, and at phone width. Table cells keep
+their words and code names whole; one search box is in sight; the site's root asks
+for nothing that is missing (``/favicon.ico``). The PDF of the book
 (``tools/build_pdf.py``) is linked from the preface.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
 import html as htmllib
 import http.server
+import io
 import os
 import re
 import shutil
 import socketserver
 import threading
+import urllib.parse
 from pathlib import Path
 
 import pytest
 import yaml
+from PIL import Image
 from site_images import undescribed_images
+
+from lossbook.plot import BOOK_STYLE
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
@@ -40,6 +49,8 @@ REQUIRED = os.environ.get("LOSSBOOK_REQUIRE_SITE") == "1"
 MAX_PAGE_BYTES = 2 * 1024 * 1024
 AXE = ROOT / "tests" / "vendor" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+LEGIBLE_PX = 7  # figure text drawn smaller than this (CSS px) is not read on a phone
 REPO_URL = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"].rstrip("/")
 RAW_RST = re.compile(r"\.\. math::|\\begin\{|:math:`|``")
 
@@ -124,10 +135,24 @@ def test_notebook_pages_link_to_colab_and_download(name):
 
 
 # --- the browser --------------------------------------------------------------------
+FAILED_REQUESTS: list[tuple[int, str]] = []  # (status, path) the test server could not serve
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site quietly, remembering every request it answers with an error
+    (the browser's own requests, such as ``/favicon.ico``, never reach Playwright's events)."""
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def send_error(self, code, *args, **kwargs) -> None:
+        FAILED_REQUESTS.append((int(code), self.path))
+        super().send_error(code, *args, **kwargs)
+
+
 @pytest.fixture(scope="module")
 def server():
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(SITE))
-    handler.log_message = lambda *args: None
+    handler = functools.partial(SiteHandler, directory=str(SITE))
     httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -162,9 +187,9 @@ def browser():
         browser.close()
 
 
-def open_page(browser, origin: str, path: str, record_property=None):
+def open_page(browser, origin: str, path: str, record_property=None, color_scheme="light"):
     url = f"{origin}/{path}"
-    page = browser.new_page()
+    page = browser.new_page(color_scheme=color_scheme)  # the site follows the reader's setting
     problems = {"console": [], "external": []}
     page.on("console", lambda m: problems["console"].append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems["console"].append(str(e)))
@@ -236,6 +261,43 @@ def test_search_finds_a_loss_by_name(browser, server):
         page.close()
 
 
+VISIBLE_SEARCH_BOXES = """() => [...document.querySelectorAll(
+    '.search-button-field, .search-button, .bd-search input')].filter(e => {
+  const r = e.getBoundingClientRect(), vw = document.documentElement.clientWidth;
+  const s = getComputedStyle(e);
+  return r.width > 0 && r.height > 0 && r.right > 0 && r.left < vw
+         && s.visibility !== 'hidden' && r.bottom > 0;
+}).map(e => e.closest('header, aside, nav, div[id]')?.id || e.className)"""
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_one_search_box_in_sight(browser, server, width):
+    """One search box, not two: the theme's header bar once held a second one above the
+    sidebar's on a desktop screen (on a phone the sidebar folds away and the header's stays)."""
+    page, _, _ = open_page(browser, server, "book/preface.html")
+    try:
+        page.set_viewport_size(DESKTOP if width == "desktop" else PHONE)
+        page.wait_for_timeout(300)
+        boxes = page.evaluate(VISIBLE_SEARCH_BOXES)
+    finally:
+        page.close()
+    assert len(boxes) == 1, f"search boxes in sight at {width} width: {boxes}"
+
+
+def test_landing_page_requests_nothing_that_is_missing(browser, server):
+    """The site's root (a redirect to the preface) and the preface: every request is
+    answered, the browser's own ``/favicon.ico`` on the redirect page included."""
+    FAILED_REQUESTS.clear()
+    page, _, _ = open_page(browser, server, "")
+    try:
+        page.wait_for_timeout(1000)  # the favicon is fetched after the page has loaded
+        landed = page.url
+    finally:
+        page.close()
+    assert landed.endswith("/book/preface.html"), landed
+    assert not FAILED_REQUESTS, f"requests the site could not answer: {FAILED_REQUESTS}"
+
+
 SCREENSHOTS = {
     "chapter.png": ("book/03_regression.html", "figure.lossbook-slider"),
     "explorer.png": ("book/explorer.html", "figure.lossbook-slider"),
@@ -299,6 +361,50 @@ CLIPPED = """() => {
 }"""
 
 
+# lossbook.js sizes figures once their images have loaded; wait for it (at most 3 s)
+FIGURES_SIZED = """() => new Promise(done => {
+  const t0 = Date.now();
+  (function poll() {
+    if (document.documentElement.dataset.lossbookFigures === 'ready' || Date.now() - t0 > 3000)
+      done();
+    else setTimeout(poll, 50);
+  })();
+})"""
+
+FIGURE_IMAGES = r"""() => [...document.querySelectorAll('.bd-article img')]
+  .filter(i => i.naturalWidth > 0 && /^data:image\/png|\.png$/.test(i.currentSrc || i.src))
+  .map(i => {
+    const s = getComputedStyle(i);
+    const frame = ['paddingLeft', 'paddingRight', 'borderLeftWidth', 'borderRightWidth']
+      .reduce((sum, k) => sum + parseFloat(s[k]), 0);
+    return {src: i.currentSrc || i.src, natural: i.naturalWidth, alt: (i.alt || '').slice(0, 40),
+            shown: i.getBoundingClientRect().width - frame};
+  })"""
+
+
+def png_dpi(src: str) -> float | None:
+    """The resolution a PNG records (its pHYs chunk; matplotlib writes the figure's dpi)."""
+    if src.startswith("data:"):
+        data = base64.b64decode(src.split(",", 1)[1])
+    else:
+        data = (SITE / urllib.parse.urlparse(src).path.lstrip("/")).read_bytes()
+    dpi = Image.open(io.BytesIO(data)).info.get("dpi")
+    return float(dpi[0]) if dpi else None
+
+
+def illegible_figures(images: list[dict]) -> list[str]:
+    """Figures whose text, at the book's font size, is drawn under LEGIBLE_PX CSS pixels."""
+    small = []
+    for image in images:
+        dpi = png_dpi(image["src"])
+        if dpi is None:
+            continue  # not a matplotlib figure
+        text_px = BOOK_STYLE["font.size"] * dpi / 72 * image["shown"] / image["natural"]
+        if text_px < LEGIBLE_PX:
+            small.append(f"{image['alt']}...: {text_px:.1f} px ({image['shown']:.0f} px wide)")
+    return small
+
+
 def run_axe(page) -> list[dict]:
     page.add_script_tag(path=str(AXE))
     return page.evaluate(
@@ -317,16 +423,21 @@ MODERATE: dict[str, set[str]] = {}  # rule -> pages: reported at the end of the 
 
 @pytest.mark.parametrize("page_path", [*PAGES, "search.html", "genindex.html"])
 def test_phone_reader_sees_everything_and_axe_is_clean(browser, server, page_path):
-    """At 390 px nothing is clipped (wide things scroll in their own box); axe: no serious."""
+    """At 390 px nothing is clipped (wide things scroll in their own box), the text of every
+    figure is drawn at least LEGIBLE_PX tall (a multi-panel figure once showed 4 px tick
+    labels: shrunk to the screen's width); axe: no serious violation."""
     page, _, _ = open_page(browser, server, page_path)
     try:
         page.set_viewport_size(PHONE)
         typeset(page)
         # lossbook.js re-marks the boxes that scroll 150 ms after a resize: let it run first
         page.wait_for_timeout(600)
+        page.evaluate(FIGURES_SIZED)
         found = page.evaluate(CLIPPED)
         assert found["page"] <= found["viewport"], f"the page scrolls sideways: {found}"
         assert not found["clipped"], f"clipped at 390 px: {found['clipped'][:8]}"
+        small = illegible_figures(page.evaluate(FIGURE_IMAGES))
+        assert not small, f"figure text under {LEGIBLE_PX} px at 390 px: {small[:6]}"
         violations = run_axe(page)
     finally:
         page.close()
@@ -336,18 +447,23 @@ def test_phone_reader_sees_everything_and_axe_is_clean(browser, server, page_pat
     assert not serious(violations), serious(violations)
 
 
+@pytest.mark.parametrize("mode", ["light", "dark"])
 @pytest.mark.parametrize("page_path", [*PAGES, "search.html", "genindex.html"])
-def test_desktop_page_is_accessible(browser, server, page_path, record_property):
-    page, _, _ = open_page(browser, server, page_path)
+def test_desktop_page_is_accessible(browser, server, page_path, mode, record_property):
+    """axe-core at 1280 px, in the light and the dark theme (the site follows the reader's
+    colour scheme: in dark mode the slider captions once had a contrast of 1.7:1)."""
+    page, _, _ = open_page(browser, server, page_path, color_scheme=mode)
     try:
         page.set_viewport_size({"width": 1280, "height": 900})
         typeset(page)
+        theme = page.evaluate("() => document.documentElement.dataset.theme")
+        assert theme == mode, f"the page shows the {theme} theme to a reader who prefers {mode}"
         violations = run_axe(page)
     finally:
         page.close()
     others = sorted(f"{v['impact']} {v['id']}" for v in violations if v not in serious(violations))
     if others:
-        record_property("axe_moderate", (page_path, others))
+        record_property("axe_moderate", (page_path, mode, others))
     assert not serious(violations), serious(violations)
 
 
@@ -357,8 +473,9 @@ BROKEN_WORDS = """() => {
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     let node;
     while ((node = walker.nextNode())) {
-      if (node.parentElement.closest('code, mjx-container, .math')) continue;
-      // a word: no space, and no hyphen, dash, slash or bracket (legitimate break points)
+      if (node.parentElement.closest('mjx-container, .math')) continue;
+      // a word: no space, and no hyphen, dash, slash or bracket (legitimate break points);
+      // code names count as words too ("binary_cross_entropy" must not become "bina/ry_cr...")
       for (const m of node.textContent.matchAll(/[^\\s\\-‐–—\\/()\\[\\],;:]+/g)) {
         if (m[0].length < 2) continue;
         const range = document.createRange();
@@ -375,8 +492,9 @@ BROKEN_WORDS = """() => {
 
 @pytest.mark.parametrize("page_path", PAGES)
 def test_table_cells_keep_their_words_whole(browser, server, page_path):
-    """On a desktop screen no word or number in a table cell is split over two lines (the
-    benchmark tables once showed "0.034" / "6": prose's overflow-wrap reached the cells)."""
+    """On a desktop screen no word, number or code name in a table cell is split over two
+    lines (the benchmark tables once showed "0.034" / "6", and the catalog table
+    "bina/ry_cr/oss_e/ntrop/y": prose's overflow-wrap reached the cells)."""
     page, _, _ = open_page(browser, server, page_path)
     try:
         page.set_viewport_size({"width": 1280, "height": 900})
