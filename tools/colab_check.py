@@ -24,6 +24,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import venv
 from pathlib import Path
@@ -128,13 +129,12 @@ def inner(path: Path) -> None:
     # non-editable install, as pip does from git on Colab: importable at once)
     setup.source = setup.source.replace(GITHUB_SOURCE, ROOT.as_uri())
     notebook.cells.append(nbformat.v4.new_code_cell(WIDGET_CHECK))
-    client = NotebookClient(
-        notebook,
-        timeout=600,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-    )
-    client.execute()
+    # Colab opens the notebook alone, with no repository around it: run it in an empty folder
+    with tempfile.TemporaryDirectory() as alone:
+        client = NotebookClient(
+            notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": alone}}
+        )
+        client.execute()
     print("".join(o.get("text", "") for o in notebook.cells[-1].outputs).strip())
 
 
@@ -146,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.inner:
         inner(args.notebooks[0].resolve())
         return 0
-    paths = args.notebooks or sorted(p for p in (ROOT / "book").glob("[0-9]*.ipynb"))
+    paths = args.notebooks or sorted(
+        [*(ROOT / "book").glob("[0-9]*.ipynb"), ROOT / "book" / "api.ipynb"]
+    )
     create_environment()
     failures = []
     for path in paths:
