@@ -572,16 +572,32 @@ class TripletLoss(LossModule):
         compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
 
     Shapes: ``anchor``, ``positive`` and ``negative`` ``(N, D)``; ``"none"`` gives ``(N,)``.
+
+    ``swap`` and ``distance_function`` are ``TripletMarginWithDistanceLoss``'s: the distance
+    swap of Balntas et al. and a distance of your own (default: Euclidean).
     """
 
     function = staticmethod(metric.triplet)
-    settings = ("margin", "reduction")
+    settings = ("margin", "swap", "distance_function", "reduction")
 
     def __init__(
-        self, *, margin: float = 1.0, reduction: Reduction = "mean", compile: bool = False
+        self,
+        *,
+        margin: float = 1.0,
+        swap: bool = False,
+        distance_function: Callable[[Tensor, Tensor], Tensor] | None = None,
+        reduction: Reduction = "mean",
+        compile: bool = False,
     ) -> None:
         super().__init__(compile=compile)
         self.margin = check_positive("margin", margin)
+        self.swap = check_flag("swap", swap)
+        if distance_function is not None and not callable(distance_function):
+            raise TypeError(
+                "distance_function must be a callable (x1, x2) -> distances or None, got "
+                f"{type(distance_function).__name__}"
+            )
+        self.distance_function = distance_function
         self.reduction = check_reduction(reduction)
 
     def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
@@ -1650,7 +1666,7 @@ class LMLoss(LossModule):
         self.z_loss = check_positive("z_loss", z_loss, allow_zero=True)
         self.reduction = check_reduction(reduction)
 
-    def forward(self, logits: Tensor, labels: Tensor, num_items: int | None = None) -> Tensor:
+    def forward(self, logits: Tensor, labels: Tensor, *, num_items: int | None = None) -> Tensor:
         if num_items is None:
             return self.loss(logits, labels)
         return type(self).function(
@@ -1730,6 +1746,7 @@ class GRPOLoss(LossModule):
         old_logp: Tensor,
         advantages: Tensor,
         mask: Tensor,
+        *,
         ref_logp: Tensor | None = None,
     ) -> Tensor:
         if ref_logp is None:
@@ -1881,7 +1898,8 @@ class HingeGANDiscriminatorLoss(LossModule):
         reduction: ``"mean"``, ``"sum"`` or ``"none"``.
         compile: run the loss through ``torch.compile`` (see :mod:`lossbook.compiled`).
 
-    Call it with ``(real_scores, fake_scores)``.
+    Shapes: ``real_scores`` ``(N,)`` and ``fake_scores`` ``(M,)`` (each averaged on its own);
+    ``"none"`` gives their per-sample terms.
     """
 
     function = staticmethod(adversarial.hinge_gan_discriminator)
@@ -1902,7 +1920,7 @@ class HingeGANGeneratorLoss(LossModule):
         reduction: ``"mean"``, ``"sum"`` or ``"none"``.
         compile: run the loss through ``torch.compile``.
 
-    Call it with ``(fake_scores)``.
+    Shapes: ``fake_scores`` ``(M,)``; the output is a scalar, or ``(M,)`` with ``"none"``.
     """
 
     function = staticmethod(adversarial.hinge_gan_generator)
@@ -1924,7 +1942,8 @@ class R1Penalty(LossModule):
         reduction: ``"mean"``, ``"sum"`` or ``"none"``.
         compile: run the penalty through ``torch.compile``.
 
-    Call it with ``(critic, real)``: a callable critic and a batch of real samples ``(N, *)``.
+    Shapes: called with ``(critic, real)``, a callable critic and real samples ``(N, *)``; the
+    output is a scalar, or ``(N,)`` with ``"none"``.
     """
 
     function = staticmethod(adversarial.r1_penalty)
@@ -1950,8 +1969,9 @@ class DenoisingLoss(_PerCallLossModule):
         reduction: ``"mean"``, ``"sum"`` or ``"none"``.
         compile: run the loss through ``torch.compile``.
 
-    Call it with ``(model, x0)`` and optionally ``t=`` (noise levels ``(N,)``) and
-    ``generator=`` for the draws; the output is a scalar, or ``(N,)`` with ``"none"``.
+    Shapes: called with ``(model, x0)``, ``x0`` ``(N, *)``, and optionally ``t=`` (noise levels
+    ``(N,)``) and ``generator=`` for the draws; the output is a scalar, or ``(N,)`` with
+    ``"none"``.
     """
 
     function = staticmethod(generative.denoising_loss)
@@ -1989,8 +2009,8 @@ class FlowMatchingLoss(_PerCallLossModule):
         reduction: ``"mean"``, ``"sum"`` or ``"none"``.
         compile: run the loss through ``torch.compile``.
 
-    Call it with ``(model, x0, x1)`` -- noise, then data -- and optionally ``t=`` and
-    ``generator=``.
+    Shapes: called with ``(model, x0, x1)`` -- noise, then data, both ``(N, *)`` -- and
+    optionally ``t=`` ``(N,)`` and ``generator=``; the output is a scalar, or ``(N,)``.
     """
 
     function = staticmethod(generative.flow_matching)

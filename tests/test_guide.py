@@ -586,6 +586,8 @@ def test_the_guide_states_the_protocol_chapter_12_ran():
     # quoted protocol line fails first; re-quoting it makes this test ask for the new wording.
     rec = recommend("binary", imbalance=True)[0]
     (protocol,) = [e for e in rec.see if e.chapter == 12 and "maximises F1 on" in e.shows]
-    where = re.search(r"maximises F1 on (?:the|a)(?: separate)? \**(\w+) (set|split)", protocol.shows)
+    where = re.search(
+        r"maximises F1 on (?:the|a)(?: separate)? \**(\w+) (set|split)", protocol.shows
+    )
     assert where, protocol.shows
     assert f"{where[1]} {where[2]}" in rec.reason, (where[0], rec.reason)

@@ -256,13 +256,13 @@ def _chapter_pages(pdf: Path, headings: list[dict]) -> dict[str, int]:
     doc = pymupdf.open(pdf)
     titles = {}
     for h in headings:
-        if h["level"] == 1:
-            titles.setdefault(h["section"], " ".join(h["text"].split())[:30])
+        if h["level"] == 1:  # compared without white space: a title may wrap anywhere
+            titles.setdefault(h["section"], "".join(h["text"].split())[:30])
+    headlines = ["".join("".join(_title_lines(page)).split()) for page in doc]
     pages, start = {}, 1  # page 1 is the title page
     for slug, title in titles.items():  # in reading order: search forward
         for number in range(start, doc.page_count):
-            headline = " ".join(" ".join(_title_lines(doc[number])).split())  # a title may wrap
-            if title in headline:
+            if title in headlines[number]:
                 pages[slug] = number + 1
                 start = number + 1
                 break

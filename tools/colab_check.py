@@ -128,7 +128,10 @@ def inner(path: Path) -> None:
     # the same cell, installing this checkout instead of GitHub's main branch (a normal,
     # non-editable install, as pip does from git on Colab: importable at once)
     setup.source = setup.source.replace(GITHUB_SOURCE, ROOT.as_uri())
-    notebook.cells.append(nbformat.v4.new_code_cell(WIDGET_CHECK))
+    if any("interactive_figure(" in c.source for c in notebook.cells if c.cell_type == "code"):
+        notebook.cells.append(nbformat.v4.new_code_cell(WIDGET_CHECK))
+    else:  # a page without interactive figures (the API page): it must only run
+        notebook.cells.append(nbformat.v4.new_code_cell('print("no interactive figure: ran")'))
     # Colab opens the notebook alone, with no repository around it: run it in an empty folder
     with tempfile.TemporaryDirectory() as alone:
         client = NotebookClient(
