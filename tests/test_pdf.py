@@ -167,8 +167,12 @@ def test_every_exercise_has_a_printed_solution():
         asked = exercises.split("## Exercises")[1].split("### Solutions")[0]
         count = len(re.findall(r"^\d+\. ", asked, re.M))
         end = chapters[index + 1][1] if index + 1 < len(chapters) else len(page_texts())
-        text = " ".join(page_texts()[first - 1 : end])
-        printed = text[text.find("Solutions", text.rfind("Exercises")) :]
+        exercises_page = next(
+            (p for level, t, p in outline if level == 3 and t == "Exercises" and first <= p <= end),
+            first,
+        )
+        text = " ".join(page_texts()[exercises_page - 1 : end])
+        printed = text[text.find("Solutions", text.find("Exercises")) :]
         answered = {
             int(n)
             for n in re.findall(r"(?:^|\s)# ?(\d+)(?:\(\w\))?[.:]\s|Solution (\d+)", printed)

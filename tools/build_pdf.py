@@ -62,7 +62,9 @@ body { font-size: 10.5pt; margin: 0; }
 #lossbook-contents li.chapter .page { flex: 0 0 auto; }
 pre, .highlight pre { white-space: pre; font-size: 8.5pt; line-height: 1.3; }
 pre.lossbook-wrapped { white-space: pre-wrap; }
-figure, img, table, div.math { break-inside: avoid; }
+figure, img, div.math { break-inside: avoid; }
+table { break-inside: auto; }
+tr { break-inside: avoid; }
 .cell_output { break-inside: auto; }
 h1, h2, h3 { break-after: avoid; }
 figure.lossbook-slider input, figure.lossbook-slider script,
@@ -304,13 +306,17 @@ def _finish(pdf: Path, headings: list[dict], parts: list[dict], out: Path) -> No
                     outline.append([3, h["text"], found])
                     page = found
     doc.set_toc(outline)
-    # running headers: the chapter's title at the top of every page after its first
+    # running headers: the chapter's title at the top of every page after its first, in the
+    # book's own sans (DejaVu, Debian's fonts-dejavu) where available: PDF's built-in Helvetica
+    # has no en dash
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    font = (
+        {"fontname": "dejavu", "fontfile": str(dejavu)} if dejavu.exists() else {"fontname": "helv"}
+    )
     ends = [page for page, _ in chapter_starts[1:]] + [doc.page_count + 1]
     for (first, title), end in zip(chapter_starts, ends, strict=True):
         for number in range(first, end - 1):  # 0-based indices of the pages after the first
-            doc[number].insert_text(
-                (42, 30), title, fontsize=8, fontname="helv", color=(0.35, 0.35, 0.35)
-            )
+            doc[number].insert_text((42, 30), title, fontsize=8, color=(0.35, 0.35, 0.35), **font)
     # lossless: compressed streams, and the thousands of small tag objects in object streams
     doc.save(out, garbage=4, deflate=True, use_objstms=1)
 
