@@ -243,8 +243,6 @@ def check_loss(
     report = LossReport(name)
     domains = _resolve_domains(domain, differentiable, arg_names, len(inputs))
     tensors = [i for i in range(len(inputs)) if _has_tensor(inputs[i])]
-    if not differentiable and not any(isinstance(a, torch.nn.Module) for a in inputs):
-        differentiable = ()
 
     # a loss that draws noise (generator=...) draws the same noise at every call of a check
     generators = {
